@@ -1,0 +1,244 @@
+"""The `rcmc` command line: parses options, calls one library function, prints the result.
+
+Heavy libraries (polars, pandera, frictionless) are imported inside commands so
+`rcmc --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from rcmc import __version__
+from rcmc.errors import DescriptorError, PackageNotFound, RcmcError, UnknownTable, UsageError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class PackageError(click.ClickException):
+    """The package itself cannot be opened: exit 2, like a usage error."""
+
+    exit_code = 2
+
+
+def package_option(function: Callable) -> Callable:
+    """Add `--package PATH` to a command."""
+    return click.option(
+        "--package",
+        "package",
+        type=click.Path(),
+        default=None,
+        envvar="RCMC_PACKAGE",
+        help="datapackage.json or its folder (default: found walking up from here, else the bundled one).",
+    )(function)
+
+
+def reports_errors(function: Callable) -> Callable:
+    """Turn library errors into clean messages and exit codes, never tracebacks."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except (DescriptorError, PackageNotFound, UsageError, UnknownTable) as error:
+            raise PackageError(str(error)) from None
+        except RcmcError as error:
+            raise click.ClickException(str(error)) from None
+
+    return wrapper
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="rcmc")
+def cli() -> None:
+    """Russia–China military cooperation: validate, browse and extend the data package.
+
+    Example:
+
+        rcmc validate && rcmc summary
+    """
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("path", required=False, type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs, github for CI annotations.",
+)
+@package_option
+@reports_errors
+def validate(path: str | None, fmt: str, package: str | None) -> None:
+    """Check every table against its schema and the dataset rules.
+
+    Exits 0 when clean, 1 when the data has problems, 2 when the package cannot be opened.
+
+    Example:
+
+        rcmc validate --format github
+    """
+    from rcmc.problems import render
+    from rcmc.validator import validate as run_validation
+
+    problems = run_validation(path or package)
+    click.echo(render(problems, fmt) if problems or fmt != "github" else "")
+    sys.exit(1 if problems else 0)
+
+
+@cli.command(context_settings=CONTEXT)
+@package_option
+@reports_errors
+def summary(package: str | None) -> None:
+    """Print rows per table, years covered, and rows by confidence and kind.
+
+    Example:
+
+        rcmc summary
+    """
+    from rcmc.summary import summarize
+
+    click.echo(summarize(package).to_text())
+
+
+def _parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        column, sep, value = pair.partition("=")
+        if not sep or not column:
+            raise PackageError(f"--set expects column=value, got {pair!r}")
+        values[column.strip()] = value
+    return values
+
+
+def _read_json(source: str) -> Any:
+    import json
+
+    try:
+        from pathlib import Path
+
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        return json.loads(text)
+    except OSError as error:
+        raise PackageError(f"cannot read {source}: {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise PackageError(f"{source}: not valid JSON: {error}") from None
+
+
+def _rows_from_options(table: str | None, sets: dict[str, str], json_source: str | None) -> dict[str, list]:
+    if json_source and sets:
+        raise PackageError("--json cannot be used with --set")
+    if json_source:
+        data = _read_json(json_source)
+        if table is None:
+            if not isinstance(data, dict) or not all(isinstance(rows, list) for rows in data.values()):
+                raise PackageError("without TABLE, --json must hold an object of table name -> list of rows")
+            return data
+        return {table: data if isinstance(data, list) else [data]}
+    if table is None:
+        raise PackageError("give a TABLE, or --json with rows keyed by table")
+    return {table: [sets]}
+
+
+def _prompt_missing(table: str, row: dict[str, str], package: str | None) -> dict[str, str]:
+    from rcmc.package import open_package
+
+    resource = open_package(package).resource(table)
+    for field in resource.fields:
+        constraints = field.get("constraints", {})
+        if field["name"] in row or not constraints.get("required") or field["name"] == resource.primary_key:
+            continue
+        click.echo(f"\n{field['name']}: {field.get('description', '')}", err=True)
+        if "example" in field:
+            click.echo(f"  example: {field['example']}", err=True)
+        choice = click.Choice(constraints["enum"]) if "enum" in constraints else None
+        row[field["name"]] = click.prompt(field.get("title", field["name"]), type=choice, err=True)
+    return row
+
+
+def _print_rejection(error: Any) -> None:
+    from rcmc.problems import render
+
+    click.echo(str(error), err=True)
+    click.echo(render(error.problems), err=True)
+    sys.exit(1)
+
+
+def _print_change(change: Any, dry_run: bool) -> None:
+    verb = "would add" if dry_run else "added"
+    for table, rows in change.rows.items():
+        for row in rows:
+            key = next(iter(row.values()))
+            click.echo(f"{verb} {table} {key}")
+            if dry_run:
+                for column, value in row.items():
+                    click.echo(f"    {column}: {value}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("table", required=False)
+@click.option("--set", "sets", multiple=True, metavar="COLUMN=VALUE", help="A column value (repeatable).")
+@click.option(
+    "--json", "json_source", metavar="FILE|-", help="Rows as JSON: one object or a list; without TABLE, {table: [rows]}."
+)
+@click.option("--dry-run", is_flag=True, help="Validate and show the rows without writing.")
+@package_option
+@reports_errors
+def add(table: str | None, sets: tuple[str, ...], json_source: str | None, dry_run: bool, package: str | None) -> None:
+    """Add rows to a table after validating the whole package with them.
+
+    Missing required values are prompted for on a terminal. An ID is proposed
+    from the row when none is given. Nothing is written if any check fails.
+
+    Example:
+
+        rcmc add sources --set title="..." --set publisher=TASS --set url=https://tass.com/... \\
+            --set language=en --set kind=news --set accessed_date=2026-11-26
+    """
+    from rcmc.errors import InvalidRow
+    from rcmc.records import add_rows
+
+    rows = _rows_from_options(table, _parse_sets(sets), json_source)
+    if table and not json_source and sys.stdin.isatty():
+        rows[table] = [_prompt_missing(table, rows[table][0], package)]
+    try:
+        change = add_rows(rows, package, dry_run=dry_run)
+    except InvalidRow as error:
+        _print_rejection(error)
+    _print_change(change, dry_run)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("row_id")
+@click.option("--set", "sets", multiple=True, required=True, metavar="COLUMN=VALUE", help="A new column value (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Validate and show the row without writing.")
+@package_option
+@reports_errors
+def edit(row_id: str, sets: tuple[str, ...], dry_run: bool, package: str | None) -> None:
+    """Correct columns of an existing row, found by its ID in any table.
+
+    Example:
+
+        rcmc edit joint-sea-2019 --set ships=13
+    """
+    from rcmc.errors import InvalidRow
+    from rcmc.records import edit_row
+
+    try:
+        change = edit_row(row_id, _parse_sets(sets), package, dry_run=dry_run)
+    except InvalidRow as error:
+        _print_rejection(error)
+    verb = "would change" if dry_run else "changed"
+    for table, _rows in change.rows.items():
+        click.echo(f"{verb} {table} {row_id}")
+
+
+def main() -> None:
+    """Entry point of the `rcmc` console script."""
+    cli(prog_name="rcmc")

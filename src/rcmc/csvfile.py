@@ -1,0 +1,201 @@
+"""Read a table's CSV file as raw text cells, with the physical line number of each row.
+
+Structural defects (encoding, BOM, line endings, quoting, header, ragged rows)
+are reported here; cell values are checked later against the schema.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import polars as pl
+
+from rcmc.package import Resource
+from rcmc.problems import Problem
+
+LINE_COLUMN = "_line"
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table's cells as strings (null for empty) plus a `_line` column of file line numbers."""
+
+    resource: Resource
+    frame: pl.DataFrame
+
+
+def read_raw(resource: Resource) -> tuple[RawTable | None, list[Problem]]:
+    """Read `resource`'s CSV; return the raw table, or None with the structural problems found."""
+    file = resource.relpath
+    try:
+        data = resource.path.read_bytes()
+    except FileNotFoundError:
+        return None, [
+            _problem(
+                file,
+                None,
+                "missing-file",
+                "the data file referenced by datapackage.json does not exist",
+                "create it with the header row from the schema, or fix the resource's 'path'",
+            )
+        ]
+    text, problems = _decode(file, data)
+    if problems:
+        return None, problems
+    rows, lines, problems = _parse(file, text)
+    if problems:
+        return None, problems
+    problems = _check_header(resource, rows[0]) or _check_row_shapes(file, rows, lines)
+    if problems:
+        return None, problems
+    return RawTable(resource, _to_frame(resource.field_names, rows[1:], lines[1:])), []
+
+
+def _problem(
+    file: str, line: int | None, rule: str, message: str, hint: str, column: str | None = None, value: str | None = None
+) -> Problem:
+    return Problem(file=file, line=line, column=column, value=value, rule=rule, message=message, hint=hint)
+
+
+def _decode(file: str, data: bytes) -> tuple[str, list[Problem]]:
+    if not data.strip():
+        return "", [
+            _problem(
+                file,
+                1,
+                "empty-file",
+                "the file is empty; it needs at least the header row",
+                "restore the header row from the schema",
+            )
+        ]
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "", [_problem(file, 1, "encoding", "the file starts with a UTF-8 byte-order mark", "save as UTF-8 without BOM")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return "", [
+            _problem(
+                file, line, "encoding", f"invalid UTF-8 byte {data[error.start : error.start + 1]!r}", "save the file as UTF-8"
+            )
+        ]
+    if "\r" in text:
+        line = text[: text.index("\r")].count("\n") + 1
+        return "", [
+            _problem(
+                file,
+                line,
+                "line-endings",
+                "the file has CR or CRLF line endings",
+                "use Unix line endings (\\n); `rcmc validate` output and git's autocrlf=input help",
+            )
+        ]
+    return text, []
+
+
+def _parse(file: str, text: str) -> tuple[list[list[str]], list[int], list[Problem]]:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    start = 1
+    try:
+        for row in reader:
+            rows.append(row)
+            lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as error:
+        return (
+            [],
+            [],
+            [
+                _problem(
+                    file,
+                    start,
+                    "csv-syntax",
+                    f"the CSV cannot be parsed from this line: {error}",
+                    "look for an unclosed or stray double quote; quote cells holding commas, quotes or newlines "
+                    "and double inner quotes",
+                )
+            ],
+        )
+    return rows, lines, []
+
+
+def _check_header(resource: Resource, header: list[str]) -> list[Problem]:
+    file, expected = resource.relpath, resource.field_names
+    if header == expected:
+        return []
+    problems = []
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            problems.append(
+                _problem(
+                    file, 1, "header", f"column {name!r} appears twice in the header", "remove the duplicate column", column=name
+                )
+            )
+        seen.add(name)
+    for name in expected:
+        if name not in seen:
+            problems.append(
+                _problem(
+                    file,
+                    1,
+                    "header",
+                    f"column {name!r} from the schema is missing from the header",
+                    f"the header must be exactly: {','.join(expected)}",
+                    column=name,
+                )
+            )
+    for name in header:
+        if name not in expected:
+            problems.append(
+                _problem(
+                    file,
+                    1,
+                    "header",
+                    f"column {name!r} is not in the schema",
+                    "remove it, or add it to the schema first",
+                    column=name,
+                )
+            )
+    if not problems:
+        problems.append(
+            _problem(
+                file, 1, "header", "the columns are not in schema order", f"the header must be exactly: {','.join(expected)}"
+            )
+        )
+    return problems
+
+
+def _check_row_shapes(file: str, rows: list[list[str]], lines: list[int]) -> list[Problem]:
+    width = len(rows[0])
+    problems = []
+    for row, line in zip(rows[1:], lines[1:], strict=True):
+        if not row:
+            problems.append(
+                _problem(
+                    file, line, "blank-line", "blank line inside the table", "delete the blank line (also at the end of the file)"
+                )
+            )
+        elif len(row) != width:
+            problems.append(
+                _problem(
+                    file,
+                    line,
+                    "ragged-row",
+                    f"the row has {len(row)} cells but the header has {width}",
+                    "add or remove commas so every row has one cell per column; quote cells that contain commas",
+                )
+            )
+    return problems
+
+
+def _to_frame(names: list[str], rows: list[list[str]], lines: list[int]) -> pl.DataFrame:
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    data = {name: pl.Series(name, list(values), dtype=pl.Utf8) for name, values in zip(names, columns, strict=True)}
+    frame = pl.DataFrame(data, schema={name: pl.Utf8 for name in names})
+    frame = frame.with_columns(pl.when(pl.col(name) == "").then(None).otherwise(pl.col(name)).alias(name) for name in names)
+    return frame.with_columns(pl.Series(LINE_COLUMN, lines, dtype=pl.Int64))

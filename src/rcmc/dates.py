@@ -1,0 +1,35 @@
+"""Partial ISO 8601 dates (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`) as polars expressions."""
+
+from __future__ import annotations
+
+import polars as pl
+
+PRECISIONS = pl.Enum(["year", "month", "day"])
+
+
+def first_day(col: pl.Expr) -> pl.Expr:
+    """The first day of the period a partial date names; null when it names no real day."""
+    length = col.str.len_chars()
+    full = pl.when(length == 4).then(col + "-01-01").when(length == 7).then(col + "-01").otherwise(col)
+    return full.str.to_date("%Y-%m-%d", strict=False)
+
+
+def precision(col: pl.Expr) -> pl.Expr:
+    """`year`, `month` or `day`, from the length of the partial date."""
+    length = col.str.len_chars()
+    return (
+        pl.when(length == 4)
+        .then(pl.lit("year"))
+        .when(length == 7)
+        .then(pl.lit("month"))
+        .when(length == 10)
+        .then(pl.lit("day"))
+        .otherwise(None)
+        .cast(PRECISIONS)
+    )
+
+
+def starts_before(earlier: pl.Expr, later: pl.Expr) -> pl.Expr:
+    """True where `later` is before `earlier`, comparing both at the coarser precision."""
+    width = pl.min_horizontal(earlier.str.len_chars(), later.str.len_chars())
+    return later.str.slice(0, width) < earlier.str.slice(0, width)

@@ -1,0 +1,75 @@
+"""Load tables as typed polars (or pandas) DataFrames."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import polars as pl
+
+from rcmc.csvfile import LINE_COLUMN, read_raw
+from rcmc.dates import first_day, precision
+from rcmc.errors import RcmcError, UsageError
+from rcmc.package import Package, Resource, open_package
+from rcmc.rules import LIST_COLUMNS
+from rcmc.schema import parse_types
+
+BACKENDS = ("polars", "pandas")
+
+
+class TableUnreadable(RcmcError):
+    """A table has structural or type problems and cannot be loaded; run `rcmc validate`."""
+
+
+def load(table: str, backend: str = "polars", path: str | os.PathLike | None = None) -> Any:
+    """Load one table as a typed DataFrame.
+
+    Partial dates become a `Date` column (first day of the period) plus a
+    `<column>_precision` column (`year|month|day`); `;`-lists become `List[str]`;
+    enum columns become `Enum`; empty cells are null.
+
+    Example: `rcmc.load("exercises").filter(pl.col("kind") == "air-patrol")`
+    """
+    if backend not in BACKENDS:
+        raise UsageError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+    package = open_package(path)
+    frame = typed_frame(package.resource(table))
+    return frame.to_pandas() if backend == "pandas" else frame
+
+
+def load_all(backend: str = "polars", path: str | os.PathLike | None = None) -> dict[str, Any]:
+    """Load every table of the package: `{name: DataFrame}`."""
+    package = open_package(path)
+    return {name: load(name, backend, package.descriptor_path) for name in package.resources}
+
+
+def typed_frame(resource: Resource) -> pl.DataFrame:
+    """The resource's table with user-facing types (see `load`)."""
+    raw, problems = read_raw(resource)
+    if raw is None:
+        raise TableUnreadable(f"{resource.relpath} cannot be read: {problems[0].to_text()}")
+    typed, type_problems, _ = parse_types(raw)
+    if type_problems:
+        raise TableUnreadable(f"{resource.relpath} has cells of the wrong type: {type_problems[0].to_text()}")
+    return _present(resource, typed.drop(LINE_COLUMN))
+
+
+def _present(resource: Resource, frame: pl.DataFrame) -> pl.DataFrame:
+    columns = []
+    for field in resource.fields:
+        name = field["name"]
+        col = pl.col(name)
+        if name.endswith("_date"):
+            columns += [first_day(col).alias(name), precision(col).alias(f"{name}_precision")]
+        elif name in LIST_COLUMNS.get(resource.name, []):
+            columns.append(col.str.split(";").alias(name))
+        elif "enum" in field.get("constraints", {}):
+            columns.append(col.cast(pl.Enum(field["constraints"]["enum"])).alias(name))
+        else:
+            columns.append(col)
+    return frame.select(columns)
+
+
+def package_frames(package: Package) -> dict[str, pl.DataFrame]:
+    """Every table of an opened package as typed frames."""
+    return {name: typed_frame(resource) for name, resource in package.resources.items()}

@@ -1,0 +1,192 @@
+"""Add and edit rows: normalise values, propose IDs, validate the whole package, write atomically."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+from slugify import slugify
+
+from rcmc.csvfile import LINE_COLUMN, read_raw
+from rcmc.errors import InvalidRow, UnknownRow, UsageError
+from rcmc.package import Package, Resource, open_package
+from rcmc.problems import Problem
+from rcmc.rules import LIST_COLUMNS
+from rcmc.validator import validate_package
+from rcmc.writer import canonical_cell, render_table, write_atomic
+
+LOCK_NAME = ".rcmc.lock"
+LOCK_TIMEOUT_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Change:
+    """The outcome of an add or edit: the rows written (or that would be), by table."""
+
+    rows: dict[str, list[dict[str, str]]]
+    written: bool
+
+
+def normalise_value(resource: Resource, column: str, value: Any) -> str:
+    """Turn a JSON or command-line value into its canonical CSV text."""
+    if column not in resource.field_names:
+        raise UsageError(f"{resource.name} has no column {column!r} (columns: {', '.join(resource.field_names)})")
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ";".join(sorted(str(item) for item in value))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return canonical_cell(resource, column, str(value))
+
+
+def normalise_row(resource: Resource, values: Mapping[str, Any]) -> dict[str, str]:
+    """A full row of canonical cells from a partial mapping of values."""
+    if not isinstance(values, Mapping):
+        raise UsageError(f"a {resource.name} row must be a JSON object, not {type(values).__name__}")
+    cells = {name: "" for name in resource.field_names}
+    for column, value in values.items():
+        cells[column] = normalise_value(resource, column, value)
+    return cells
+
+
+def propose_id(resource: Resource, row: Mapping[str, str], taken: set[str]) -> str:
+    """A readable slug ID for `row`, with `-2`, `-3` ... when it is already taken."""
+    base = slugify(
+        " ".join(part for part in _id_parts(resource.name, row) if part), max_length=70, word_boundary=True
+    ) or resource.name.rstrip("s")
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def _id_parts(table: str, row: Mapping[str, str]) -> list[str]:
+    def year(value: str) -> str:
+        return (value or "")[:4]
+
+    if table == "exercises":
+        name = row.get("name", "")
+        return [name] if re.search(r"\d{4}", name) else [name, year(row.get("start_date", ""))]
+    if table == "agreements":
+        return [row.get("title", ""), year(row.get("signed_date", ""))]
+    if table == "equipment":
+        return [row.get("agreement_id", ""), row.get("designation", "")]
+    if table == "sources":
+        words = " ".join((row.get("title") or "").split()[:5])
+        return [row.get("publisher", ""), year(row.get("published_date", "")), words]
+    return [table]
+
+
+@contextmanager
+def locked(package: Package) -> Iterator[None]:
+    """Hold the package's write lock, so parallel writers never lose each other's rows."""
+    with FileLock(str(package.root / LOCK_NAME), timeout=LOCK_TIMEOUT_SECONDS):
+        yield
+
+
+def current_rows(resource: Resource) -> list[dict[str, str]]:
+    """The table's rows as canonical text cells (the table must be structurally readable)."""
+    raw, problems = read_raw(resource)
+    if raw is None:
+        raise InvalidRow(f"{resource.relpath} cannot be read; fix it first", problems)
+    names = resource.field_names
+    return [{name: row.get(name) or "" for name in names} for row in raw.frame.drop(LINE_COLUMN).iter_rows(named=True)]
+
+
+def add_rows(
+    new_rows: Mapping[str, list[Mapping[str, Any]]], path: str | os.PathLike | None = None, dry_run: bool = False
+) -> Change:
+    """Add rows to one or more tables in one validated, atomic transaction.
+
+    IDs are proposed for rows without one. The package with the new rows must
+    validate (orphan-source is tolerated for sources added now, to be cited next);
+    otherwise InvalidRow carries every problem and no file is touched.
+    """
+    package = open_package(path)
+    with locked(package):
+        tables = {name: current_rows(package.resource(name)) for name in new_rows}
+        added: dict[str, list[dict[str, str]]] = {}
+        for name, rows in new_rows.items():
+            resource = package.resource(name)
+            taken = {row[resource.primary_key] for row in tables[name]}
+            for values in rows:
+                row = normalise_row(resource, values)
+                if not row[resource.primary_key]:
+                    row[resource.primary_key] = propose_id(resource, row, taken)
+                taken.add(row[resource.primary_key])
+                added.setdefault(name, []).append(row)
+                tables[name].append(row)
+        new_source_ids = {row["source_id"] for row in added.get("sources", [])}
+        _check_candidate(package, tables, tolerate=lambda p: p.rule == "orphan-source" and p.value in new_source_ids)
+        if not dry_run:
+            _write(package, tables)
+    return Change(rows=added, written=not dry_run)
+
+
+def edit_row(row_id: str, changes: Mapping[str, Any], path: str | os.PathLike | None = None, dry_run: bool = False) -> Change:
+    """Change columns of the row whose primary key is `row_id`, in whichever table holds it."""
+    package = open_package(path)
+    with locked(package):
+        for name, resource in package.resources.items():
+            rows = current_rows(resource)
+            for row in rows:
+                if row[resource.primary_key] == row_id:
+                    for column, value in changes.items():
+                        row[column] = normalise_value(resource, column, value)
+                    _check_candidate(package, {name: rows}, tolerate=lambda p: False)
+                    if not dry_run:
+                        _write(package, {name: rows})
+                    return Change(rows={name: [row]}, written=not dry_run)
+    raise UnknownRow(f"no row with ID {row_id!r} in any table")
+
+
+def _check_candidate(package: Package, tables: Mapping[str, list[dict[str, str]]], tolerate) -> None:
+    with tempfile.TemporaryDirectory(prefix="rcmc-candidate-") as folder:
+        candidate = _copy_package(package, Path(folder))
+        for name, rows in tables.items():
+            resource = candidate.resource(name)
+            resource.path.write_text(render_table(resource, rows), encoding="utf-8", newline="")
+        problems = [p for p in validate_package(candidate) if not tolerate(p)]
+    if problems:
+        raise InvalidRow(f"rejected: the package would have {len(problems)} problem(s); nothing was written", problems)
+
+
+def _copy_package(package: Package, folder: Path) -> Package:
+    shutil.copy2(package.descriptor_path, folder / package.descriptor_path.name)
+    for resource in package.resources.values():
+        target = folder / resource.relpath
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if resource.path.exists():
+            shutil.copy2(resource.path, target)
+        schema_ref = next((r.get("schema") for r in package.descriptor["resources"] if r.get("name") == resource.name), None)
+        if isinstance(schema_ref, str):
+            (folder / schema_ref).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(package.root / schema_ref, folder / schema_ref)
+    return open_package(folder)
+
+
+def _write(package: Package, tables: Mapping[str, list[dict[str, str]]]) -> None:
+    for name, rows in tables.items():
+        resource = package.resource(name)
+        write_atomic(resource.path, render_table(resource, rows))
+
+
+def problems_of(error: InvalidRow) -> list[Problem]:
+    """The problems carried by a rejected change."""
+    return list(error.problems)
+
+
+def list_column_names(table: str) -> list[str]:
+    """Columns of `table` holding `;`-separated lists."""
+    return LIST_COLUMNS.get(table, [])

@@ -1,0 +1,298 @@
+"""Dataset rules that Table Schema cannot express, as polars expressions over typed tables.
+
+Each rule is a function `(tables) -> list[Problem]` registered in RULES under
+its name; a table missing from `tables` (unreadable) makes its rules skip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import polars as pl
+
+from rcmc.csvfile import LINE_COLUMN
+from rcmc.dates import first_day, starts_before
+from rcmc.package import Resource
+from rcmc.problems import Problem
+
+LIST_COLUMNS = {"agreements": ["parties", "source_ids"], "exercises": ["participants", "source_ids"], "equipment": ["source_ids"]}
+COUNTRY_COLUMNS = {"agreements": ["parties"], "exercises": ["participants"], "equipment": ["supplier", "recipient"]}
+CITING_TABLES = ("agreements", "equipment", "exercises")
+REQUIRED_PARTICIPANTS = ("CHN", "RUS")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A typed table with its resource, ready for rules."""
+
+    resource: Resource
+    frame: pl.DataFrame
+
+
+Tables = dict[str, Table]
+Rule = Callable[[Tables], list[Problem]]
+RULES: dict[str, Rule] = {}
+HINTS: dict[str, str] = {}
+
+
+def rule(name: str, hint: str) -> Callable[[Rule], Rule]:
+    """Register a dataset rule under `name` with a fix hint."""
+
+    def register(function: Rule) -> Rule:
+        RULES[name] = function
+        HINTS[name] = hint
+        return function
+
+    return register
+
+
+def run_rules(tables: Tables) -> list[Problem]:
+    """Run every registered rule."""
+    return [problem for check in RULES.values() for problem in check(tables)]
+
+
+def _report(
+    table: Table, rows: pl.DataFrame, column: str, rule_name: str, message: Callable[[dict], str], value_column: str | None = None
+) -> list[Problem]:
+    value_column = value_column or column
+    return [
+        Problem(
+            file=table.resource.relpath,
+            line=row[LINE_COLUMN],
+            column=column,
+            value=None if row[value_column] is None else str(row[value_column]),
+            rule=rule_name,
+            message=message(row),
+            hint=HINTS[rule_name],
+        )
+        for row in rows.iter_rows(named=True)
+    ]
+
+
+def _string_columns(table: Table) -> Iterable[str]:
+    return [f["name"] for f in table.resource.fields if f.get("type", "string") == "string"]
+
+
+@rule("whitespace", "remove spaces, tabs or newlines at the start and end of the cell")
+def whitespace(tables: Tables) -> list[Problem]:
+    problems = []
+    for table in tables.values():
+        for column in _string_columns(table):
+            col = pl.col(column)
+            rows = table.frame.filter(col.is_not_null() & (col != col.str.strip_chars()))
+            problems += _report(table, rows, column, "whitespace", lambda r: "leading or trailing whitespace")
+    return problems
+
+
+def _date_columns(table: Table) -> list[str]:
+    return [f["name"] for f in table.resource.fields if f["name"].endswith("_date")]
+
+
+@rule("partial-date", "the date does not exist: check month (01-12) and day for that month")
+def partial_dates(tables: Tables) -> list[Problem]:
+    problems = []
+    for table in tables.values():
+        for column in _date_columns(table):
+            col = pl.col(column)
+            well_formed = col.str.contains(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
+            rows = table.frame.filter(col.is_not_null() & well_formed & first_day(col).is_null())
+            problems += _report(table, rows, column, "partial-date", lambda r, c=column: f"{r[c]!r} is not a real date")
+    return problems
+
+
+@rule("end-after-start", "the end date must be on or after the start date")
+def end_after_start(tables: Tables) -> list[Problem]:
+    table = tables.get("exercises")
+    if table is None:
+        return []
+    rows = table.frame.filter(starts_before(pl.col("start_date"), pl.col("end_date")).fill_null(False))
+    return _report(
+        table, rows, "end_date", "end-after-start", lambda r: f"end_date {r['end_date']} is before start_date {r['start_date']}"
+    )
+
+
+@rule("delivered-le-ordered", "quantity_delivered cannot exceed quantity_ordered; check both figures and the notes")
+def delivered_le_ordered(tables: Tables) -> list[Problem]:
+    table = tables.get("equipment")
+    if table is None:
+        return []
+    rows = table.frame.filter((pl.col("quantity_delivered") > pl.col("quantity_ordered")).fill_null(False))
+    return _report(
+        table,
+        rows,
+        "quantity_delivered",
+        "delivered-le-ordered",
+        lambda r: f"quantity_delivered={r['quantity_delivered']} exceeds quantity_ordered={r['quantity_ordered']}",
+    )
+
+
+@rule("delivery-years-ordered", "order_year <= delivery_first_year <= delivery_last_year")
+def delivery_years_ordered(tables: Tables) -> list[Problem]:
+    table = tables.get("equipment")
+    if table is None:
+        return []
+    pairs = [
+        ("order_year", "delivery_first_year"),
+        ("delivery_first_year", "delivery_last_year"),
+        ("order_year", "delivery_last_year"),
+    ]
+    problems = []
+    for earlier, later in pairs:
+        rows = table.frame.filter((pl.col(later) < pl.col(earlier)).fill_null(False))
+        problems += _report(
+            table, rows, later, "delivery-years-ordered", lambda r, a=earlier, b=later: f"{b}={r[b]} is before {a}={r[a]}"
+        )
+    return problems
+
+
+def _list_columns(tables: Tables) -> Iterable[tuple[Table, str]]:
+    for name, columns in LIST_COLUMNS.items():
+        if name in tables:
+            for column in columns:
+                yield tables[name], column
+
+
+@rule("list-sorted-unique", "sort list items alphabetically and remove repeats, e.g. CHN;IRN;RUS")
+def lists_sorted_unique(tables: Tables) -> list[Problem]:
+    problems = []
+    for table, column in _list_columns(tables):
+        items = pl.col(column).str.split(";")
+        canonical = items.list.unique().list.sort().list.join(";")
+        rows = table.frame.filter(pl.col(column).is_not_null() & (pl.col(column) != canonical))
+        problems += _report(
+            table,
+            rows,
+            column,
+            "list-sorted-unique",
+            lambda r, c=column: f"list items must be sorted and unique: {';'.join(sorted(set(r[c].split(';'))))}",
+        )
+    return problems
+
+
+@lru_cache(maxsize=1)
+def iso3_codes() -> frozenset[str]:
+    """Every ISO 3166-1 alpha-3 code (pycountry)."""
+    import pycountry
+
+    return frozenset(country.alpha_3 for country in pycountry.countries)
+
+
+def _exploded(table: Table, column: str) -> pl.DataFrame:
+    return (
+        table.frame.select(LINE_COLUMN, column, pl.col(column).str.split(";").alias("_item"))
+        .explode("_item")
+        .filter(pl.col("_item").is_not_null())
+    )
+
+
+@rule("iso3", "use ISO 3166-1 alpha-3 country codes, e.g. RUS, CHN, IRN")
+def iso3(tables: Tables) -> list[Problem]:
+    problems = []
+    codes = sorted(iso3_codes())
+    for name, columns in COUNTRY_COLUMNS.items():
+        if name not in tables:
+            continue
+        for column in columns:
+            items = _exploded(tables[name], column)
+            rows = items.filter(pl.col("_item").str.contains(r"^[A-Z]{3}$") & ~pl.col("_item").is_in(codes))
+            problems += _report(tables[name], rows, column, "iso3", lambda r: f"{r['_item']!r} is not an ISO 3166-1 alpha-3 code")
+    return problems
+
+
+@rule("participants-include-chn-rus", "every exercise must list both CHN and RUS among its participants")
+def participants_include_chn_rus(tables: Tables) -> list[Problem]:
+    table = tables.get("exercises")
+    if table is None:
+        return []
+    problems = []
+    for code in REQUIRED_PARTICIPANTS:
+        has = pl.col("participants").str.split(";").list.contains(code)
+        rows = table.frame.filter(pl.col("participants").is_not_null() & ~has)
+        problems += _report(table, rows, "participants", "participants-include-chn-rus", lambda r, c=code: f"{c} is missing")
+    return problems
+
+
+@rule("foreign-key", "use an ID that exists in the referenced table, or add that row first")
+def foreign_keys(tables: Tables) -> list[Problem]:
+    problems = []
+    for table in tables.values():
+        for key in table.resource.schema.get("foreignKeys", []):
+            column = key["fields"][0] if isinstance(key["fields"], list) else key["fields"]
+            reference = key["reference"]
+            target = tables.get(reference["resource"])
+            if target is None:
+                continue
+            target_field = reference["fields"][0] if isinstance(reference["fields"], list) else reference["fields"]
+            known = target.frame.get_column(target_field).drop_nulls()
+            rows = table.frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(known.implode()))
+            problems += _report(
+                table, rows, column, "foreign-key", lambda r, c=column, t=reference["resource"]: f"{r[c]!r} is not an ID in {t}"
+            )
+    return problems
+
+
+@rule("source-exists", "add the source with `rcmc add sources` first, or fix the ID")
+def sources_exist(tables: Tables) -> list[Problem]:
+    sources = tables.get("sources")
+    if sources is None:
+        return []
+    known = sources.frame.get_column("source_id").drop_nulls().implode()
+    problems = []
+    for name in CITING_TABLES:
+        if name in tables:
+            items = _exploded(tables[name], "source_ids")
+            rows = items.filter(~pl.col("_item").is_in(known))
+            problems += _report(
+                tables[name], rows, "source_ids", "source-exists", lambda r: f"source {r['_item']!r} is not in sources"
+            )
+    return problems
+
+
+@rule("orphan-source", "cite the source from a row, or remove it")
+def orphan_sources(tables: Tables) -> list[Problem]:
+    sources = tables.get("sources")
+    if sources is None or any(name not in tables for name in CITING_TABLES):
+        return []
+    cited = pl.concat([_exploded(tables[name], "source_ids").get_column("_item") for name in CITING_TABLES])
+    rows = sources.frame.filter(pl.col("source_id").is_not_null() & ~pl.col("source_id").is_in(cited.implode()))
+    return _report(sources, rows, "source_id", "orphan-source", lambda r: f"source {r['source_id']!r} is cited by no row")
+
+
+def _normalised_url(col: pl.Expr) -> pl.Expr:
+    return col.str.replace(r"#.*$", "").str.replace(r"/+$", "").str.replace(r"^https?://(www\.)?", "").str.to_lowercase()
+
+
+@rule("duplicate-url", "two sources point at the same page; keep one and cite it from both rows")
+def duplicate_urls(tables: Tables) -> list[Problem]:
+    sources = tables.get("sources")
+    if sources is None:
+        return []
+    frame = sources.frame.with_columns(_normalised_url(pl.col("url")).alias("_norm"))
+    frame = frame.filter(pl.col("url").is_not_null() & ~pl.col("_norm").is_first_distinct() & ~pl.col("url").is_duplicated())
+    return _report(sources, frame, "url", "duplicate-url", lambda r: "an earlier source has the same address")
+
+
+@rule("supplier-not-recipient", "supplier and recipient must be different states")
+def supplier_not_recipient(tables: Tables) -> list[Problem]:
+    table = tables.get("equipment")
+    if table is None:
+        return []
+    rows = table.frame.filter((pl.col("supplier") == pl.col("recipient")).fill_null(False))
+    return _report(table, rows, "recipient", "supplier-not-recipient", lambda r: "recipient is the same as supplier")
+
+
+@rule("published-before-accessed", "a page cannot be read before it was published; check both dates")
+def published_before_accessed(tables: Tables) -> list[Problem]:
+    sources = tables.get("sources")
+    if sources is None:
+        return []
+    rows = sources.frame.filter(starts_before(pl.col("published_date"), pl.col("accessed_date")).fill_null(False))
+    return _report(
+        sources,
+        rows,
+        "accessed_date",
+        "published-before-accessed",
+        lambda r: f"accessed_date {r['accessed_date']} is before published_date {r['published_date']}",
+    )

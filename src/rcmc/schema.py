@@ -1,0 +1,204 @@
+"""Table Schema JSON -> typed columns and a pandera (polars) schema, built at run time.
+
+`schemas/*.json` is the only declaration of a column. This module turns each
+field's `type` into a parse step and each of its `constraints` into a pandera
+check named after the constraint, so a failure maps straight back to the JSON.
+"""
+
+from __future__ import annotations
+
+import pandera.polars as pa
+import polars as pl
+from pandera.errors import SchemaErrors
+
+from rcmc.csvfile import LINE_COLUMN, RawTable
+from rcmc.package import Resource
+from rcmc.problems import Problem
+
+DTYPES = {"string": pl.Utf8, "integer": pl.Int64, "number": pl.Float64, "boolean": pl.Boolean}
+TYPE_PATTERNS = {"integer": r"^-?[0-9]+$", "number": r"^-?[0-9]+(\.[0-9]+)?$"}
+TYPE_HINTS = {
+    "integer": "write a whole number with digits only (no decimals, exponent or thousands separator)",
+    "number": "write a plain decimal number such as 12 or 12.5",
+    "boolean": "write true or false in lower case",
+}
+CONSTRAINT_HINTS = {
+    "required": "fill the cell; this column may not be empty",
+    "unique": "each value must appear once in this column; pick another ID or merge the rows",
+    "enum": "use one of the allowed values listed in the message",
+    "minimum": "the value is below the allowed minimum",
+    "maximum": "the value is above the allowed maximum",
+    "pattern": "the text does not have the required form",
+    "minLength": "the text is shorter than allowed",
+    "maxLength": "the text is longer than allowed; shorten it",
+}
+PATTERN_HINTS = {
+    "^[a-z0-9]+(-[a-z0-9]+)*$": "IDs are lowercase slugs: letters a-z, digits and single hyphens, e.g. joint-sea-2019",
+    "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$": "dates are YYYY, YYYY-MM or YYYY-MM-DD",
+    "^[A-Z]{3}$": "use an ISO 3166-1 alpha-3 code such as RUS or CHN",
+    "^[A-Z]{3}(;[A-Z]{3})*$": "list ISO 3166-1 alpha-3 codes separated by ';' with no spaces, e.g. CHN;RUS",
+    "^[a-z0-9]+(-[a-z0-9]+)*(;[a-z0-9]+(-[a-z0-9]+)*)*$": "list source IDs separated by ';' with no spaces",
+    "^https://[^\\s]+$": "URLs must start with https:// and contain no spaces",
+}
+
+
+def field_dtype(field: dict) -> pl.DataType:
+    """The polars dtype of a Table Schema field."""
+    return DTYPES.get(field.get("type", "string"), pl.Utf8)
+
+
+def anchored(pattern: str) -> str:
+    """Table Schema patterns match the whole value; make that explicit for polars' regex search."""
+    return pattern if pattern.startswith("^") and pattern.endswith("$") else f"^(?:{pattern})$"
+
+
+def parse_types(raw: RawTable) -> tuple[pl.DataFrame, list[Problem], set[tuple[int, str]]]:
+    """Cast raw text cells to their schema types.
+
+    Returns the typed frame, a Problem for each cell that is not of its type, and
+    the (row index, column) of those cells.
+    """
+    resource, frame = raw.resource, raw.frame.with_row_index("_index")
+    problems: list[Problem] = []
+    bad_cells: set[tuple[int, str]] = set()
+    casts = []
+    for field in resource.fields:
+        name, kind = field["name"], field.get("type", "string")
+        if kind == "string":
+            continue
+        bad = _type_mismatch(pl.col(name), field)
+        for row in frame.filter(bad).select(name, LINE_COLUMN, "_index").iter_rows():
+            bad_cells.add((row[2], name))
+            problems.append(
+                Problem(
+                    file=resource.relpath,
+                    line=row[1],
+                    column=name,
+                    value=row[0],
+                    rule="type",
+                    message=f"{row[0]!r} is not a valid {kind}",
+                    hint=TYPE_HINTS.get(kind),
+                )
+            )
+        casts.append(_cast(pl.col(name), field).alias(name))
+    return raw.frame.with_columns(casts), problems, bad_cells
+
+
+def _type_mismatch(col: pl.Expr, field: dict) -> pl.Expr:
+    kind = field.get("type", "string")
+    if kind == "boolean":
+        ok = col.is_in(field.get("trueValues", ["true"]) + field.get("falseValues", ["false"]))
+    else:
+        ok = col.str.contains(TYPE_PATTERNS[kind]) & _cast(col, field).is_not_null()
+    return col.is_not_null() & ~ok
+
+
+def _cast(col: pl.Expr, field: dict) -> pl.Expr:
+    kind = field.get("type", "string")
+    if kind == "boolean":
+        return (
+            pl.when(col.is_in(field.get("trueValues", ["true"])))
+            .then(True)
+            .when(col.is_in(field.get("falseValues", ["false"])))
+            .then(False)
+            .otherwise(None)
+        )
+    return col.cast(DTYPES[kind], strict=False)
+
+
+def build_schema(resource: Resource) -> pa.DataFrameSchema:
+    """The pandera schema for a resource, generated from its Table Schema constraints."""
+    columns = {}
+    for field in resource.fields:
+        constraints = field.get("constraints", {})
+        columns[field["name"]] = pa.Column(
+            field_dtype(field),
+            checks=_checks(constraints),
+            nullable=not constraints.get("required", False),
+            unique=bool(constraints.get("unique", False)),
+            coerce=False,
+        )
+    return pa.DataFrameSchema(columns, strict=False, name=resource.name)
+
+
+def _checks(constraints: dict) -> list[pa.Check]:
+    checks = []
+    if "enum" in constraints:
+        checks.append(pa.Check.isin(constraints["enum"], error="enum"))
+    if "minimum" in constraints:
+        checks.append(pa.Check.ge(constraints["minimum"], error="minimum"))
+    if "maximum" in constraints:
+        checks.append(pa.Check.le(constraints["maximum"], error="maximum"))
+    if "pattern" in constraints:
+        checks.append(pa.Check.str_matches(anchored(constraints["pattern"]), error="pattern"))
+    if "minLength" in constraints:
+        checks.append(pa.Check.str_length(min_value=constraints["minLength"], error="minLength"))
+    if "maxLength" in constraints:
+        checks.append(pa.Check.str_length(max_value=constraints["maxLength"], error="maxLength"))
+    return checks
+
+
+def check_constraints(
+    resource: Resource, typed: pl.DataFrame, raw: RawTable, skip: set[tuple[int, str]] = frozenset()
+) -> list[Problem]:
+    """Validate the typed frame with the generated pandera schema; map failures to Problems.
+
+    `skip` holds (row index, column) cells already reported as type errors, whose
+    null cast would otherwise be reported again as `required`.
+    """
+    try:
+        build_schema(resource).validate(typed, lazy=True)  # a DataFrame, so data checks run
+    except SchemaErrors as errors:
+        return _to_problems(resource, errors.failure_cases, raw, skip)
+    return []
+
+
+def _to_problems(resource: Resource, failures: pl.DataFrame, raw: RawTable, skip: set[tuple[int, str]]) -> list[Problem]:
+    lines = raw.frame.get_column(LINE_COLUMN)
+    problems = []
+    for row in failures.iter_rows(named=True):
+        column, index = row["column"], row["index"]
+        if index is None or column not in raw.frame.columns:
+            problems.append(Problem(resource.relpath, None, column, None, "schema", str(row["check"])))
+            continue
+        rule = _rule_name(row["check"])
+        if (index, column) in skip:
+            continue
+        value = raw.frame.get_column(column)[index]
+        problems.append(
+            Problem(
+                file=resource.relpath,
+                line=lines[index],
+                column=column,
+                value=value,
+                rule=rule,
+                message=_message(resource.field(column), rule, value),
+                hint=_hint(resource.field(column), rule),
+            )
+        )
+    return problems
+
+
+def _rule_name(check: str) -> str:
+    return {"not_nullable": "required", "field_uniqueness": "unique"}.get(check, check)
+
+
+def _message(field: dict, rule: str, value: str | None) -> str:
+    constraints = field.get("constraints", {})
+    messages = {
+        "required": "a value is required",
+        "unique": f"{value!r} appears more than once in this column",
+        "enum": f"{value!r} is not one of: {', '.join(map(str, constraints.get('enum', [])))}",
+        "minimum": f"{value} is below the minimum {constraints.get('minimum')}",
+        "maximum": f"{value} is above the maximum {constraints.get('maximum')}",
+        "pattern": f"value does not match the pattern {constraints.get('pattern')}",
+        "minLength": f"text is shorter than {constraints.get('minLength')} characters",
+        "maxLength": f"text is {len(value or '')} characters, more than the {constraints.get('maxLength')} allowed",
+    }
+    return messages.get(rule, f"fails check {rule}")
+
+
+def _hint(field: dict, rule: str) -> str | None:
+    if rule == "pattern":
+        return PATTERN_HINTS.get(field.get("constraints", {}).get("pattern", ""), CONSTRAINT_HINTS["pattern"])
+    return CONSTRAINT_HINTS.get(rule)

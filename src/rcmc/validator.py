@@ -1,0 +1,46 @@
+"""Run every check on a package and return the list of Problems."""
+
+from __future__ import annotations
+
+import os
+
+from rcmc.csvfile import read_raw
+from rcmc.package import Package, open_package
+from rcmc.problems import Problem
+from rcmc.rules import Table, run_rules
+from rcmc.schema import check_constraints, parse_types
+
+
+def validate(path: str | os.PathLike | None = None) -> list[Problem]:
+    """Validate the package at `path` (descriptor or folder; default: found as `locate` finds it).
+
+    Returns every problem found, sorted by file and line; [] when the package is clean.
+    Raises DescriptorError when datapackage.json itself cannot be read.
+    """
+    return validate_package(open_package(path))
+
+
+def validate_package(package: Package) -> list[Problem]:
+    """Validate an opened package: structure, types, schema constraints, then dataset rules."""
+    problems, tables = check_tables(package)
+    problems += run_rules(tables)
+    return sorted(set(problems), key=_order)
+
+
+def check_tables(package: Package) -> tuple[list[Problem], dict[str, Table]]:
+    """Read and schema-check each table; return problems and the typed tables that could be read."""
+    problems: list[Problem] = []
+    tables: dict[str, Table] = {}
+    for resource in package.resources.values():
+        raw, structural = read_raw(resource)
+        problems += structural
+        if raw is None:
+            continue
+        typed, type_problems, bad_cells = parse_types(raw)
+        problems += type_problems + check_constraints(resource, typed, raw, skip=bad_cells)
+        tables[resource.name] = Table(resource, typed)
+    return problems, tables
+
+
+def _order(problem: Problem) -> tuple:
+    return (problem.file, problem.line if problem.line is not None else 0, problem.column or "", problem.rule, problem.message)

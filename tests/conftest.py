@@ -1,0 +1,55 @@
+"""Shared fixtures: small temporary packages built from the real descriptor and schemas."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_DATA = Path(__file__).parent / "fixtures" / "minipkg" / "data"
+
+
+def build_package(folder: Path, data: Path = FIXTURE_DATA) -> Path:
+    """A package in `folder`: the real datapackage.json and schemas, with `data` as its tables."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "datapackage.json", folder / "datapackage.json")
+    shutil.copytree(ROOT / "schemas", folder / "schemas")
+    shutil.copytree(data, folder / "data")
+    return folder
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    """A small valid package in a temporary folder."""
+    return build_package(tmp_path / "pkg")
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    """A CSV file's records, header first."""
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    """Write records in order (not canonically: tests need to place defects exactly)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+
+
+def set_cell(package: Path, table: str, row: int, column: str, value: str) -> None:
+    """Set one cell of data row `row` (0-based, header excluded) of `table`."""
+    path = package / "data" / f"{table}.csv"
+    rows = read_rows(path)
+    rows[row + 1][rows[0].index(column)] = value
+    write_rows(path, rows)
+
+
+def package_hashes(folder: Path) -> dict[str, bytes]:
+    """Every file of a package and its bytes, to prove nothing changed (the empty write lock aside)."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".rcmc.lock"
+    }

@@ -1,0 +1,108 @@
+"""Every constraint in every schema JSON is enforced: one generated case per constraint.
+
+Cases are generated from `schemas/*.json`, so a constraint added there gets its test here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, read_rows, set_cell, write_rows
+from rcmc.validator import validate
+
+
+def violating_value(field: dict, constraint: str, package: Path, table: str) -> str | None:
+    """A value that breaks exactly `constraint` of `field`, or None when there is no such value."""
+    limits = field.get("constraints", {})
+    if constraint == "required":
+        return ""
+    if constraint == "unique":
+        rows = read_rows(package / "data" / f"{table}.csv")
+        return rows[2][rows[0].index(field["name"])]
+    if constraint == "enum":
+        return "not-an-allowed-value"
+    if constraint == "minimum":
+        return str(limits["minimum"] - 1)
+    if constraint == "maximum":
+        return str(limits["maximum"] + 1)
+    if constraint == "pattern":
+        return "Not A Valid Value!"
+    if constraint == "maxLength":
+        return "x" * (limits["maxLength"] + 1)
+    if constraint == "type":
+        return "not-a-number" if field["type"] in ("integer", "number") else "yes"
+    return None
+
+
+def constraint_cases() -> list[tuple[str, dict, str]]:
+    cases = []
+    for schema_path in sorted((ROOT / "schemas").glob("*.json")):
+        schema = json.loads(schema_path.read_text())
+        for field in schema["fields"]:
+            constraints = [c for c, v in field.get("constraints", {}).items() if v is not False]
+            if field.get("type", "string") != "string":
+                constraints.append("type")
+            cases += [(schema_path.stem, field, constraint) for constraint in constraints]
+    return cases
+
+
+CASES = constraint_cases()
+
+
+def test_every_kind_of_constraint_is_covered() -> None:
+    kinds = {constraint for _, _, constraint in CASES}
+    assert kinds >= {"required", "unique", "enum", "minimum", "maximum", "pattern", "maxLength", "type"}
+
+
+@pytest.mark.parametrize(("table", "field", "constraint"), CASES, ids=[f"{t}.{f['name']}.{c}" for t, f, c in CASES])
+def test_breaking_a_constraint_is_reported(package: Path, table: str, field: dict, constraint: str) -> None:
+    value = violating_value(field, constraint, package, table)
+    assert value is not None, f"no generator for constraint {constraint}"
+    set_cell(package, table, 0, field["name"], value)
+
+    problems = validate(package)
+
+    expected = [p for p in problems if (p.file, p.line, p.column, p.rule) == (f"data/{table}.csv", 2, field["name"], constraint)]
+    assert expected, f"no {constraint} problem at data/{table}.csv:2 {field['name']}; got {problems}"
+    if constraint not in ("required", "unique"):
+        assert expected[0].value == value
+
+
+def test_constraint_comes_from_the_json(package: Path) -> None:
+    """Removing a constraint from the schema JSON removes its check: pandera is built from the JSON."""
+    set_cell(package, "exercises", 0, "kind", "parade")
+    assert any(p.rule == "enum" and p.column == "kind" for p in validate(package))
+
+    schema_path = package / "schemas" / "exercises.json"
+    schema = json.loads(schema_path.read_text())
+    next(f for f in schema["fields"] if f["name"] == "kind")["constraints"].pop("enum")
+    schema_path.write_text(json.dumps(schema))
+
+    assert not any(p.column == "kind" for p in validate(package))
+
+
+@pytest.mark.parametrize("value", ["1e3", "12.0", " 12", "+5", "1,000"])
+def test_integers_must_be_plain_digits(package: Path, value: str) -> None:
+    set_cell(package, "exercises", 0, "personnel", value)
+    problems = validate(package)
+    assert [(p.line, p.column, p.rule, p.value) for p in problems if p.column == "personnel"] == [(2, "personnel", "type", value)]
+
+
+def test_negative_integer_breaks_minimum_not_type(package: Path) -> None:
+    set_cell(package, "exercises", 0, "ships", "-1")
+    assert [(p.rule, p.value) for p in validate(package) if p.column == "ships"] == [("minimum", "-1")]
+
+
+def test_line_numbers_count_multiline_cells(package: Path) -> None:
+    """The second exercise row has a two-line summary, so a third row starts on line 5."""
+    path = package / "data" / "exercises.csv"
+    rows = read_rows(path)
+    extra = list(rows[1])
+    extra[0] = "zz-drill-2020"
+    extra[rows[0].index("kind")] = "parade"
+    write_rows(path, [*rows, extra])
+    problems = [p for p in validate(package) if p.rule == "enum"]
+    assert [(p.line, p.column) for p in problems] == [(5, "kind")]

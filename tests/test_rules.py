@@ -1,0 +1,126 @@
+"""Each dataset rule reports its defect at the right file, line and column, and only there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import read_rows, set_cell, write_rows
+from rcmc.rules import RULES
+from rcmc.validator import validate
+
+# (rule, table, data row, column, bad value, expected line, expected column)
+CASES = [
+    ("whitespace", "exercises", 0, "location", " Yellow Sea", 2, "location"),
+    ("partial-date", "exercises", 0, "start_date", "2021-13", 2, "start_date"),
+    ("partial-date", "exercises", 0, "end_date", "2023-02-30", 2, "end_date"),
+    ("end-after-start", "exercises", 0, "end_date", "2019-04-01", 2, "end_date"),
+    ("delivered-le-ordered", "equipment", 0, "quantity_delivered", "40", 2, "quantity_delivered"),
+    ("delivery-years-ordered", "equipment", 0, "delivery_first_year", "2014", 2, "delivery_first_year"),
+    ("delivery-years-ordered", "equipment", 0, "delivery_last_year", "2015", 2, "delivery_last_year"),
+    ("list-sorted-unique", "exercises", 0, "participants", "RUS;CHN", 2, "participants"),
+    ("list-sorted-unique", "agreements", 0, "parties", "CHN;CHN;RUS", 2, "parties"),
+    ("iso3", "exercises", 0, "participants", "CHN;RUS;XYZ", 2, "participants"),
+    ("iso3", "equipment", 0, "supplier", "USR", 2, "supplier"),
+    ("participants-include-chn-rus", "exercises", 1, "participants", "CHN;IRN", 3, "participants"),
+    ("foreign-key", "equipment", 0, "agreement_id", "no-such-deal", 2, "agreement_id"),
+    ("source-exists", "equipment", 1, "source_ids", "example-2016-fighters;ghost-source", 3, "source_ids"),
+    ("supplier-not-recipient", "equipment", 0, "recipient", "RUS", 2, "recipient"),
+    ("published-before-accessed", "sources", 0, "accessed_date", "2000-01-01", 2, "accessed_date"),
+    ("duplicate-url", "sources", 2, "url", "https://www.example.org/news/fighters/", 4, "url"),
+]
+
+
+def test_every_rule_has_a_case() -> None:
+    assert {case[0] for case in CASES} | {"orphan-source"} == set(RULES)
+
+
+@pytest.mark.parametrize(
+    ("rule", "table", "row", "column", "value", "line", "where"), CASES, ids=[f"{c[0]}-{c[3]}" for c in CASES]
+)
+def test_rule_reports_defect(
+    package: Path, rule: str, table: str, row: int, column: str, value: str, line: int, where: str
+) -> None:
+    set_cell(package, table, row, column, value)
+    found = [(p.file, p.line, p.column) for p in validate(package) if p.rule == rule]
+    assert found == [(f"data/{table}.csv", line, where)]
+
+
+def test_orphan_source_is_reported(package: Path) -> None:
+    set_cell(package, "equipment", 0, "source_ids", "example-2019-drill")
+    set_cell(package, "equipment", 1, "source_ids", "example-2019-drill")
+    set_cell(package, "agreements", 0, "source_ids", "example-2019-drill")
+    problems = [(p.line, p.value) for p in validate(package) if p.rule == "orphan-source"]
+    assert problems == [(3, "example-2016-fighters")]
+
+
+def test_clean_fixture_has_no_problems(package: Path) -> None:
+    assert validate(package) == []
+
+
+def test_partial_dates_at_coarser_precision_are_compatible(package: Path) -> None:
+    set_cell(package, "exercises", 0, "start_date", "2019-04-29")
+    set_cell(package, "exercises", 0, "end_date", "2019-04")
+    assert validate(package) == []
+
+
+def test_leap_day_is_a_real_date(package: Path) -> None:
+    set_cell(package, "exercises", 0, "start_date", "2020-02-29")
+    set_cell(package, "exercises", 0, "end_date", "2020-03")
+    assert validate(package) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "rule", "line"),
+    [
+        (b"", "empty-file", 1),
+        (b"\xef\xbb\xbfsource_id\n", "encoding", 1),
+        (b"source_id,title\r\nx,y\r\n", "line-endings", 1),
+        (b"source_id,title,publisher,author,url,published_date,language,kind,accessed_date\nbad,\xff\xfe,x\n", "encoding", 2),
+    ],
+)
+def test_structural_defects(package: Path, content: bytes, rule: str, line: int) -> None:
+    (package / "data" / "sources.csv").write_bytes(content)
+    found = [(p.file, p.line, p.rule) for p in validate(package) if p.file == "data/sources.csv"]
+    assert found == [("data/sources.csv", line, rule)]
+
+
+def test_unclosed_quote_is_located(package: Path) -> None:
+    path = package / "data" / "sources.csv"
+    path.write_text(path.read_text().replace("Treaty text", '"Treaty text'), encoding="utf-8")
+    problems = [p for p in validate(package) if p.file == "data/sources.csv"]
+    assert [(p.line, p.rule) for p in problems] == [(2, "csv-syntax")]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda rows: [rows[0][:-1], *rows[1:]], "column 'accessed_date' from the schema is missing"),
+        (lambda rows: [[*rows[0], "extra"], *rows[1:]], "column 'extra' is not in the schema"),
+        (lambda rows: [[rows[0][1], rows[0][0], *rows[0][2:]], *rows[1:]], "the columns are not in schema order"),
+        (lambda rows: [[*rows[0][:-1], "title"], *rows[1:]], "column 'title' appears twice"),
+    ],
+)
+def test_header_defects(package: Path, mutate, message: str) -> None:
+    path = package / "data" / "sources.csv"
+    write_rows(path, mutate(read_rows(path)))
+    problems = [p for p in validate(package) if p.file == "data/sources.csv"]
+    assert problems and all(p.line == 1 and p.rule == "header" for p in problems)
+    assert any(message in p.message for p in problems)
+
+
+def test_ragged_row_and_blank_line(package: Path) -> None:
+    path = package / "data" / "sources.csv"
+    text = path.read_text()
+    lines = text.splitlines()
+    lines[2] = lines[2] + ",surplus"
+    path.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+    problems = [(p.line, p.rule) for p in validate(package) if p.file == "data/sources.csv"]
+    assert problems == [(3, "ragged-row"), (5, "blank-line")]
+
+
+def test_missing_data_file(package: Path) -> None:
+    (package / "data" / "equipment.csv").unlink()
+    problems = [(p.file, p.rule) for p in validate(package) if p.file == "data/equipment.csv"]
+    assert problems == [("data/equipment.csv", "missing-file")]
