@@ -187,3 +187,21 @@ def test_help_does_not_import_heavy_libraries() -> None:
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip().splitlines()[-1] == "[]"
+
+
+def test_add_prompts_for_missing_required_values(package: Path) -> None:
+    answers = "\n".join(["Prompted report", "Example Wire", "https://example.org/prompted", "en", "news", "2026-11-26"]) + "\n"
+    result = run("add", "sources", "--prompt", "--package", str(package), input=answers)
+    assert result.exit_code == 0, result.output
+    assert "added sources example-wire-prompted-report" in result.output
+    assert "Address the page was read at" in result.output
+    rows = read_rows(package / "data" / "sources.csv")
+    written = next(r for r in rows if r[0] == "example-wire-prompted-report")
+    assert (written[4], written[7]) == ("https://example.org/prompted", "news")
+
+
+def test_add_prompt_rejects_value_outside_enum(package: Path) -> None:
+    answers = "\n".join(["T", "P", "https://example.org/p", "en", "rumour", "news", "2026-11-26"]) + "\n"
+    result = run("add", "sources", "--prompt", "--package", str(package), input=answers)
+    assert result.exit_code == 0
+    assert "'rumour' is not one of" in result.output

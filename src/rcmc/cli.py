@@ -59,6 +59,7 @@ def cli() -> None:
 
     Example:
 
+    \b
         rcmc validate && rcmc summary
     """
 
@@ -82,6 +83,7 @@ def validate(path: str | None, fmt: str, package: str | None) -> None:
 
     Example:
 
+    \b
         rcmc validate --format github
     """
     from rcmc.problems import render
@@ -100,6 +102,7 @@ def summary(package: str | None) -> None:
 
     Example:
 
+    \b
         rcmc summary
     """
     from rcmc.summary import summarize
@@ -188,9 +191,12 @@ def _print_change(change: Any, dry_run: bool) -> None:
     "--json", "json_source", metavar="FILE|-", help="Rows as JSON: one object or a list; without TABLE, {table: [rows]}."
 )
 @click.option("--dry-run", is_flag=True, help="Validate and show the rows without writing.")
+@click.option("--prompt/--no-prompt", "prompt", default=None, help="Ask for missing required values (default: on a terminal).")
 @package_option
 @reports_errors
-def add(table: str | None, sets: tuple[str, ...], json_source: str | None, dry_run: bool, package: str | None) -> None:
+def add(
+    table: str | None, sets: tuple[str, ...], json_source: str | None, dry_run: bool, prompt: bool | None, package: str | None
+) -> None:
     """Add rows to a table after validating the whole package with them.
 
     Missing required values are prompted for on a terminal. An ID is proposed
@@ -198,6 +204,7 @@ def add(table: str | None, sets: tuple[str, ...], json_source: str | None, dry_r
 
     Example:
 
+    \b
         rcmc add sources --set title="..." --set publisher=TASS --set url=https://tass.com/... \\
             --set language=en --set kind=news --set accessed_date=2026-11-26
     """
@@ -205,7 +212,9 @@ def add(table: str | None, sets: tuple[str, ...], json_source: str | None, dry_r
     from rcmc.records import add_rows
 
     rows = _rows_from_options(table, _parse_sets(sets), json_source)
-    if table and not json_source and sys.stdin.isatty():
+    if prompt is None:
+        prompt = sys.stdin.isatty()
+    if table and not json_source and prompt:
         rows[table] = [_prompt_missing(table, rows[table][0], package)]
     try:
         change = add_rows(rows, package, dry_run=dry_run)
@@ -225,6 +234,7 @@ def edit(row_id: str, sets: tuple[str, ...], dry_run: bool, package: str | None)
 
     Example:
 
+    \b
         rcmc edit joint-sea-2019 --set ships=13
     """
     from rcmc.errors import InvalidRow
