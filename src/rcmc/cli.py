@@ -249,6 +249,108 @@ def edit(row_id: str, sets: tuple[str, ...], dry_run: bool, package: str | None)
         click.echo(f"{verb} {table} {row_id}")
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("row_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@package_option
+@reports_errors
+def show(row_id: str, fmt: str, package: str | None) -> None:
+    """Show one row, found by its ID in any table, with its sources resolved.
+
+    For an agreement, its equipment line items are listed too.
+
+    Example:
+
+    \b
+        rcmc show joint-sea-2019
+    """
+    import json
+
+    from rcmc.lookup import find_row
+
+    view = find_row(row_id, package)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {"table": view.table, "row": view.row, "sources": view.sources, "equipment": view.equipment},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    click.echo(f"{view.table} {row_id}")
+    width = max(len(column) for column in view.row)
+    for column, value in view.row.items():
+        click.echo(f"  {column:<{width}}  {value}")
+    for line in view.equipment:
+        quantity = line["quantity_ordered"] or "?"
+        click.echo(f"  equipment: {line['item_id']}: {quantity} x {line['designation']} ({line['status']})")
+    for source in view.sources:
+        click.echo(
+            f"  source {source['source_id']}: {source['title']} ({source['publisher']}, "
+            f"{source['published_date'] or 'undated'}) {source['url']}"
+        )
+
+
+@cli.command("list", context_settings=CONTEXT)
+@click.argument("table")
+@click.option(
+    "--where", "wheres", multiple=True, metavar="COLUMN=VALUE", help="Keep rows where COLUMN equals VALUE (repeatable)."
+)
+@click.option("--year", type=int, help="Keep rows of this year (start, signing, order or publication year).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@package_option
+@reports_errors
+def list_command(table: str, wheres: tuple[str, ...], year: int | None, fmt: str, package: str | None) -> None:
+    """List the rows of a table, optionally filtered.
+
+    Example:
+
+    \b
+        rcmc list exercises --where kind=air-patrol --format csv
+    """
+    import polars as pl
+
+    from rcmc.lookup import list_rows
+
+    frame = list_rows(table, _parse_sets(wheres), year, package)
+    if fmt == "csv":
+        click.echo(frame.write_csv(), nl=False)
+    elif fmt == "json":
+        click.echo(frame.write_json())
+    else:
+        key = frame.columns[:4]
+        with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=60, tbl_hide_dataframe_shape=True):
+            click.echo(frame.select(key))
+        click.echo(f"{frame.height} rows")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    required=True,
+    type=click.Choice(["csv", "json", "parquet", "sqlite", "xlsx", "all"]),
+    help="Format to write (repeatable).",
+)
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder (empty or holding earlier exports).")
+@package_option
+@reports_errors
+def export(formats: tuple[str, ...], out: str, package: str | None) -> None:
+    """Write release artifacts: CSV package, JSON, Parquet, SQLite, XLSX, or all plus a zip with SHA-256 sums.
+
+    Example:
+
+    \b
+        rcmc export --format all --out dist/
+    """
+    from rcmc.export import export_package
+
+    for path in export_package(formats, out, package):
+        click.echo(str(path))
+
+
 def main() -> None:
     """Entry point of the `rcmc` console script."""
     cli(prog_name="rcmc")

@@ -1,0 +1,60 @@
+"""rcmc.load: typed frames, both backends, errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import rcmc
+from conftest import set_cell
+from rcmc.errors import UnknownTable, UsageError
+from rcmc.loader import TableUnreadable
+
+
+def test_load_types_dates_lists_enums(package: Path) -> None:
+    frame = rcmc.load("exercises", path=package)
+    assert frame.schema["start_date"] == pl.Date
+    assert frame.schema["participants"] == pl.List(pl.Utf8)
+    assert isinstance(frame.schema["kind"], pl.Enum)
+    second = frame.row(1, named=True)
+    assert (second["start_date"], second["start_date_precision"]) == (dt.date(2019, 12, 1), "month")
+    assert second["end_date"] is None and second["personnel"] is None
+    assert second["participants"] == ["CHN", "IRN", "RUS"]
+
+
+def test_load_booleans_and_integers(package: Path) -> None:
+    frame = rcmc.load("agreements", path=package)
+    assert frame.schema["includes_training"] == pl.Boolean and frame.schema["value_usd"] == pl.Int64
+    assert frame.filter(pl.col("agreement_id") == "fighter-deal-2015")["includes_training"].item() is True
+
+
+def test_load_pandas_backend(package: Path) -> None:
+    frame = rcmc.load("equipment", backend="pandas", path=package)
+    assert list(frame["item_id"]) == ["fighter-deal-2015-aircraft", "fighter-deal-2015-engines"]
+
+
+def test_load_all(package: Path) -> None:
+    assert {name: f.height for name, f in rcmc.load_all(path=package).items()} == {
+        "agreements": 2,
+        "equipment": 2,
+        "exercises": 2,
+        "sources": 3,
+    }
+
+
+def test_load_errors(package: Path) -> None:
+    with pytest.raises(UnknownTable):
+        rcmc.load("parades", path=package)
+    with pytest.raises(UsageError):
+        rcmc.load("exercises", backend="spark", path=package)
+    set_cell(package, "exercises", 0, "ships", "many")
+    with pytest.raises(TableUnreadable, match="ships"):
+        rcmc.load("exercises", path=package)
+
+
+def test_real_package_loads() -> None:
+    tables = rcmc.load_all()
+    assert all(frame.height > 0 for frame in tables.values())

@@ -1,0 +1,112 @@
+"""rcmc show, rcmc list and rcmc export: success and failure paths, and what the artifacts contain."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from conftest import package_hashes, set_cell
+from rcmc.cli import cli
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_show_agreement_lists_equipment_and_sources(package: Path) -> None:
+    result = run("show", "fighter-deal-2015", "--package", str(package))
+    assert result.exit_code == 0
+    assert "equipment: fighter-deal-2015-aircraft: 24 x Su-35 (delivered)" in result.output
+    assert (
+        "source example-2016-fighters: Fighters delivered (Example News, 2016-12) https://example.org/news/fighters"
+        in result.output
+    )
+
+
+def test_show_json(package: Path) -> None:
+    data = json.loads(run("show", "joint-sea-2019", "--format", "json", "--package", str(package)).output)
+    assert data["table"] == "exercises"
+    assert [s["source_id"] for s in data["sources"]] == ["example-2001-treaty", "example-2019-drill"]
+
+
+def test_show_unknown_id(package: Path) -> None:
+    result = run("show", "nope", "--package", str(package))
+    assert result.exit_code == 1 and "no row with ID 'nope'" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "ids"),
+    [
+        (["--where", "framework=multilateral"], ["security-belt-2019"]),
+        (["--year", "2019"], ["joint-sea-2019", "security-belt-2019"]),
+        (["--where", "kind=air-patrol"], []),
+    ],
+)
+def test_list_filters(package: Path, args: list[str], ids: list[str]) -> None:
+    result = run("list", "exercises", *args, "--format", "json", "--package", str(package))
+    assert result.exit_code == 0
+    assert [row["exercise_id"] for row in json.loads(result.output)] == ids
+
+
+def test_list_unknown_column_and_table(package: Path) -> None:
+    assert (
+        "exercises has no column 'colour'" in run("list", "exercises", "--where", "colour=red", "--package", str(package)).output
+    )
+    result = run("list", "parades", "--package", str(package))
+    assert result.exit_code == 2 and "no table 'parades'" in result.output
+
+
+def test_export_all(package: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    before = package_hashes(package)
+    result = run("export", "--format", "all", "--out", str(out), "--package", str(package))
+    assert result.exit_code == 0, result.output
+    assert package_hashes(package) == before
+    db = sqlite3.connect(out / "russia-china-military-cooperation.sqlite")
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    joined = db.execute(
+        "SELECT e.item_id, a.title, s.url FROM equipment e JOIN agreements a USING (agreement_id) "
+        "JOIN citations c ON c.table_name = 'equipment' AND c.row_id = e.item_id JOIN sources s USING (source_id) "
+        "ORDER BY e.item_id"
+    ).fetchall()
+    assert joined[0] == ("fighter-deal-2015-aircraft", "Contract for fighter aircraft", "https://example.org/news/fighters")
+    parquet = pl.read_parquet(out / "parquet" / "exercises.parquet")
+    assert parquet.schema["start_date"] == pl.Date and parquet.schema["participants"] == pl.List(pl.Utf8)
+    records = json.loads((out / "json" / "exercises.json").read_text())
+    assert records[1]["participants"] == ["CHN", "IRN", "RUS"] and records[1]["personnel"] is None
+    sums = (out / "SHA256SUMS").read_text().splitlines()
+    assert any(line.endswith("  parquet/exercises.parquet") for line in sums)
+
+
+def test_export_xlsx_keeps_formula_text_as_text(package: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    set_cell(package, "exercises", 0, "location", "=1+1")
+    result = run("export", "--format", "xlsx", "--out", str(tmp_path / "x"), "--package", str(package))
+    assert result.exit_code == 0, result.output
+    book = load_workbook(tmp_path / "x" / "russia-china-military-cooperation.xlsx")
+    sheet = book["exercises"]
+    cell = sheet.cell(row=2, column=sheet[1].index(next(c for c in sheet[1] if c.value == "location")) + 1)
+    assert (cell.value, cell.data_type) == ("=1+1", "s")
+    assert sheet.freeze_panes == "A2" and "README" in book.sheetnames
+
+
+def test_export_refuses_foreign_files(package: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "thesis.docx").write_text("precious")
+    result = run("export", "--format", "json", "--out", str(out), "--package", str(package))
+    assert result.exit_code == 1 and "not export artifacts (thesis.docx)" in result.output
+    assert (out / "thesis.docx").read_text() == "precious"
+
+
+def test_export_refuses_invalid_package(package: Path, tmp_path: Path) -> None:
+    set_cell(package, "exercises", 0, "kind", "parade")
+    result = run("export", "--format", "csv", "--out", str(tmp_path / "o"), "--package", str(package))
+    assert result.exit_code == 1 and "run `rcmc validate`" in result.output
+    assert not (tmp_path / "o").exists()
