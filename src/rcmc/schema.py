@@ -47,6 +47,20 @@ def field_dtype(field: dict) -> pl.DataType:
     return DTYPES.get(field.get("type", "string"), pl.Utf8)
 
 
+def cell_value(field: dict, text: str) -> object:
+    """A canonical CSV cell as a Python value of its schema type (None when empty)."""
+    if text == "":
+        return None
+    kind = field.get("type", "string")
+    if kind == "integer":
+        return int(text)
+    if kind == "number":
+        return float(text)
+    if kind == "boolean":
+        return text in field.get("trueValues", ["true"])
+    return text
+
+
 def anchored(pattern: str) -> str:
     """Table Schema patterns match the whole value; make that explicit for polars' regex search."""
     return pattern if pattern.startswith("^") and pattern.endswith("$") else f"^(?:{pattern})$"

@@ -8,6 +8,7 @@ from pathlib import Path
 from rcmc.package import Package
 from rcmc.records import current_rows
 from rcmc.rules import LIST_COLUMNS
+from rcmc.schema import cell_value
 
 
 def write(package: Package, frames: dict, out: Path) -> list[Path]:
@@ -24,18 +25,10 @@ def write(package: Package, frames: dict, out: Path) -> list[Path]:
 
 
 def _record(resource, row: dict[str, str]) -> dict:
-    record = {}
-    for field in resource.fields:
-        name, value = field["name"], row[field["name"]]
-        kind = field.get("type", "string")
-        if value == "":
-            record[name] = [] if name in LIST_COLUMNS.get(resource.name, []) else None
-        elif name in LIST_COLUMNS.get(resource.name, []):
-            record[name] = value.split(";")
-        elif kind == "integer":
-            record[name] = int(value)
-        elif kind == "boolean":
-            record[name] = value == "true"
-        else:
-            record[name] = value
-    return record
+    lists = LIST_COLUMNS.get(resource.name, [])
+    return {
+        field["name"]: (row[field["name"]].split(";") if row[field["name"]] else [])
+        if field["name"] in lists
+        else cell_value(field, row[field["name"]])
+        for field in resource.fields
+    }

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rcmc.package import Package, Resource
 from rcmc.records import current_rows
+from rcmc.schema import cell_value
 
 SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "string": "TEXT"}
 CITATIONS_DDL = """CREATE TABLE citations (
@@ -67,7 +68,7 @@ def _insert(connection: sqlite3.Connection, resource: Resource) -> None:
     rows = current_rows(resource)
     connection.executemany(
         f'INSERT INTO "{resource.name}" ({columns}) VALUES ({placeholders})',
-        [[_value(resource, n, row[n]) for n in names] for row in rows],
+        [[cell_value(resource.field(n), row[n]) for n in names] for row in rows],
     )
     if "source_ids" in names:
         connection.executemany(
@@ -79,14 +80,3 @@ def _insert(connection: sqlite3.Connection, resource: Resource) -> None:
                 if source
             ],
         )
-
-
-def _value(resource: Resource, name: str, text: str) -> object:
-    if text == "":
-        return None
-    kind = resource.field(name).get("type", "string")
-    if kind == "integer":
-        return int(text)
-    if kind == "boolean":
-        return 1 if text == "true" else 0
-    return text

@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from rcmc.package import Package, Resource
 from rcmc.records import current_rows
+from rcmc.schema import cell_value
 
 MAX_WIDTH = 60
 
@@ -48,7 +49,7 @@ def _write_sheet(sheet, resource: Resource) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in current_rows(resource):
-        sheet.append([_cell_value(resource, name, row[name]) for name in names])
+        sheet.append([cell_value(resource.field(name), row[name]) for name in names])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, str):
@@ -57,14 +58,3 @@ def _write_sheet(sheet, resource: Resource) -> None:
     for index, name in enumerate(names, start=1):
         longest = max([len(name), *(len(str(c.value or "")) for c in sheet[get_column_letter(index)][1:200])])
         sheet.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, longest + 2)
-
-
-def _cell_value(resource: Resource, name: str, text: str) -> object:
-    if text == "":
-        return None
-    kind = resource.field(name).get("type", "string")
-    if kind == "integer":
-        return int(text)
-    if kind == "boolean":
-        return text == "true"
-    return text
