@@ -110,3 +110,21 @@ def test_export_refuses_invalid_package(package: Path, tmp_path: Path) -> None:
     result = run("export", "--format", "csv", "--out", str(tmp_path / "o"), "--package", str(package))
     assert result.exit_code == 1 and "run `rcmc validate`" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_parquet_reads_the_same_in_polars_pandas_and_duckdb(package: Path, tmp_path: Path) -> None:
+    import duckdb
+    import pandas as pd
+
+    out = tmp_path / "p"
+    assert run("export", "--format", "parquet", "--out", str(out), "--package", str(package)).exit_code == 0
+    for table, rows in {"agreements": 2, "equipment": 2, "exercises": 2, "sources": 3}.items():
+        path = out / "parquet" / f"{table}.parquet"
+        assert pl.read_parquet(path).height == pd.read_parquet(path).shape[0] == rows
+        assert duckdb.sql(f"SELECT count(*) FROM '{path}'").fetchall()[0][0] == rows
+    described = duckdb.sql(f"DESCRIBE SELECT * FROM '{out / 'parquet' / 'exercises.parquet'}'").fetchall()
+    types = {row[0]: row[1] for row in described}
+    assert (types["start_date"], types["personnel"], types["participants"]) == ("DATE", "BIGINT", "VARCHAR[]")
+    import pyarrow.parquet as pq
+
+    assert str(pq.read_schema(out / "parquet" / "agreements.parquet").field("includes_training").type) == "bool"
