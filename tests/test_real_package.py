@@ -30,3 +30,19 @@ def test_data_files_are_canonical() -> None:
 def test_descriptor_declares_both_licenses() -> None:
     names = {license["name"] for license in open_package(ROOT).descriptor["licenses"]}
     assert names == {"CC-BY-4.0", "MIT"}
+
+
+def test_every_table_round_trips_bytes_and_frames(tmp_path) -> None:
+    import shutil
+
+    from rcmc.loader import typed_frame
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
+    shutil.copy(ROOT / "datapackage.json", tmp_path / "datapackage.json")
+    package = open_package(tmp_path)
+    for resource in package.resources.values():
+        before_bytes, before_frame = resource.path.read_bytes(), typed_frame(resource)
+        resource.path.write_text(render_table(resource, current_rows(resource)), encoding="utf-8", newline="")
+        assert resource.path.read_bytes() == before_bytes, resource.name
+        assert typed_frame(resource).equals(before_frame), resource.name

@@ -351,6 +351,85 @@ def export(formats: tuple[str, ...], out: str, package: str | None) -> None:
         click.echo(str(path))
 
 
+@cli.command("diff", context_settings=CONTEXT)
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@reports_errors
+def diff_command(old: str, new: str | None, fmt: str) -> None:
+    """Row-level changes between two versions: git revisions or package folders (NEW: working tree).
+
+    Exits 0 whether or not anything changed; breaking changes (removed IDs or columns) are flagged.
+
+    Example:
+
+    \b
+        rcmc diff v0.1.0 --format markdown
+    """
+    from rcmc.diff import RevisionNotFound, diff, render_diff
+
+    try:
+        click.echo(render_diff(diff(old, new), fmt))
+    except RevisionNotFound as error:
+        raise PackageError(str(error)) from None
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option(
+    "--bump",
+    type=click.Choice(["major", "minor", "patch"]),
+    default=None,
+    help="Version part to bump (default: chosen from the diff since the last release).",
+)
+@click.option("--dry-run", is_flag=True, help="Print the CHANGELOG entry without writing anything.")
+@click.option("--out", default=None, type=click.Path(file_okay=False), help="Where to build artifacts (default: dist/).")
+@package_option
+@reports_errors
+def release(bump: str | None, dry_run: bool, out: str | None, package: str | None) -> None:
+    """Cut a release: new version, CHANGELOG entry from the data diff, released-ids.json, artifacts.
+
+    Refuses unless the package validates, and refuses a breaking change without --bump major.
+
+    Example:
+
+    \b
+        rcmc release --dry-run
+    """
+    from rcmc.errors import InvalidRow
+    from rcmc.export import export_package
+    from rcmc.release import release as cut_release
+
+    try:
+        result = cut_release(bump, package, dry_run=dry_run)
+    except InvalidRow as error:
+        _print_rejection(error)
+    click.echo(result.entry)
+    if not dry_run:
+        from rcmc.package import open_package
+
+        root = open_package(package).root
+        export_package(["all"], out or root / "dist", root)
+        click.echo(f"released {result.version}: tag it with `git tag v{result.version}`")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--out", default=None, type=click.Path(file_okay=False), help="Folder for the codebook (default: docs/).")
+@package_option
+@reports_errors
+def docs(out: str | None, package: str | None) -> None:
+    """Write the codebook (Markdown and HTML) from the schemas and the data.
+
+    Example:
+
+    \b
+        rcmc docs
+    """
+    from rcmc.codebook import write_codebook
+
+    for path in write_codebook(package, out):
+        click.echo(str(path))
+
+
 def main() -> None:
     """Entry point of the `rcmc` console script."""
     cli(prog_name="rcmc")

@@ -1,0 +1,132 @@
+"""Cut a dataset release: bump the version, write the CHANGELOG entry from the data diff, build artifacts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rcmc.diff import PackageDiff, Version, diff_versions, read_version
+from rcmc.errors import InvalidRow, UsageError
+from rcmc.package import open_package
+from rcmc.validator import validate_package
+from rcmc.writer import write_atomic
+
+BUMPS = ("major", "minor", "patch")
+RELEASED_IDS = "released-ids.json"
+
+
+@dataclass
+class Release:
+    """A prepared release: the new version, its CHANGELOG entry and the diff it was written from."""
+
+    version: str
+    entry: str
+    diff: PackageDiff
+    written: bool
+
+
+def bump_version(version: str, bump: str) -> str:
+    """`1.2.3` bumped by `major|minor|patch`."""
+    major, minor, patch = (int(part) for part in version.split("."))
+    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[bump]
+
+
+def previous_version(root: Path) -> Version:
+    """The last release: the IDs and rows recorded at release time in released-ids.json, else empty."""
+    path = root / RELEASED_IDS
+    if not path.exists():
+        return Version(label="nothing (first release)", version="0.0.0")
+    recorded = json.loads(path.read_text(encoding="utf-8"))
+    version = Version(label=f"v{recorded['version']}", version=recorded["version"])
+    version.columns = recorded["columns"]
+    version.rows = recorded["rows"]
+    return version
+
+
+def changelog_entry(version: str, date: str, result: PackageDiff, first: bool = False) -> str:
+    """A Keep a Changelog entry listing added, changed and removed rows by ID (counts for a first release)."""
+    sections = {"Added": [], "Changed": [], "Removed": []}
+    for name, table in result.tables.items():
+        if first:
+            sections["Added"].append(f"- `{name}`: {len(table.added)} rows (first release)")
+            continue
+        sections["Added"] += [f"- `{name}.{c}` column" for c in table.added_columns]
+        if table.added:
+            sections["Added"].append(f"- `{name}`: {len(table.added)} rows: " + ", ".join(f"`{i}`" for i in table.added))
+        sections["Changed"] += [f"- `{name}` `{i}`: " + ", ".join(f"`{c}`" for c in cols) for i, cols in table.changed.items()]
+        sections["Removed"] += [f"- **BREAKING** `{name}.{c}` column" for c in table.removed_columns]
+        sections["Removed"] += [f"- **BREAKING** `{name}` `{i}`" for i in table.removed]
+    lines = [f"## [{version}] - {date}"]
+    for title, items in sections.items():
+        if items:
+            lines += ["", f"### {title}", *items]
+    return "\n".join(lines) + "\n"
+
+
+def release(
+    bump: str | None = None, path: str | os.PathLike | None = None, dry_run: bool = False, today: str | None = None
+) -> Release:
+    """Prepare (and unless `dry_run`, write) the next release of the package at `path`.
+
+    The first release keeps the descriptor's version; later ones bump the last released
+    version, automatically by the diff unless `bump` is given (a breaking diff needs major).
+    """
+    package = open_package(path)
+    problems = validate_package(package)
+    if problems:
+        raise InvalidRow(f"cannot release: the package has {len(problems)} problem(s)", problems)
+    root = package.root
+    previous = previous_version(root)
+    result = diff_versions(previous, read_version(str(root)))
+    suggested = result.suggested_bump()
+    if bump is None:
+        bump = suggested
+    if bump not in BUMPS:
+        raise UsageError(f"--bump must be one of {', '.join(BUMPS)}")
+    if result.breaking and bump != "major":
+        raise UsageError("this release removes IDs or columns (" + "; ".join(result.breaking[:3]) + "): it needs --bump major")
+    first = previous.version == "0.0.0"
+    version = package.version if first else bump_version(previous.version, bump)
+    entry = changelog_entry(version, today or dt.date.today().isoformat(), result, first=first)
+    if not dry_run:
+        _write_release(root, package.descriptor, version, entry)
+    return Release(version=version, entry=entry, diff=result, written=not dry_run)
+
+
+def _write_release(root: Path, descriptor: dict, version: str, entry: str) -> None:
+    descriptor = {**descriptor, "version": version}
+    write_atomic(root / "datapackage.json", json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
+    changelog = root / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8") if changelog.exists() else "# Changelog\n"
+    marker = re.search(r"^## \[(?!Unreleased)", text, flags=re.M)
+    text = text[: marker.start()] + entry + "\n" + text[marker.start() :] if marker else text.rstrip("\n") + "\n\n" + entry
+    write_atomic(changelog, text)
+    for relative, pattern, replacement in (
+        ("src/rcmc/__init__.py", r'__version__ = "[^"]+"', f'__version__ = "{version}"'),
+        ("CITATION.cff", r"^version: .*$", f"version: {version}"),
+    ):
+        target = root / relative
+        if target.exists():
+            write_atomic(target, re.sub(pattern, replacement, target.read_text(encoding="utf-8"), count=1, flags=re.M))
+    current = read_version(str(root))
+    write_atomic(
+        root / RELEASED_IDS,
+        json.dumps(
+            {"version": version, "columns": current.columns, "rows": current.rows}, indent=1, ensure_ascii=False, sort_keys=True
+        )
+        + "\n",
+    )
+
+
+def vanished_released_ids(path: str | os.PathLike | None = None) -> list[str]:
+    """Released IDs missing from the data, unless the package's major version was bumped since."""
+    package = open_package(path)
+    previous = previous_version(package.root)
+    if previous.version == "0.0.0" or int(package.version.split(".")[0]) > int(previous.version.split(".")[0]):
+        return []
+    current = read_version(str(package.root))
+    return [f"{name}: {key}" for name, rows in previous.rows.items() for key in rows if key not in current.rows.get(name, {})]
