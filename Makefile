@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 
-.PHONY: all setup validate summary test lint bench clean
+.PHONY: all setup validate summary test lint docs release clean
 
 ## all: set up .venv, validate the package and print its summary
 all: validate summary
@@ -25,6 +25,14 @@ validate: $(READY)
 ## summary: rows per table, years covered, rows by confidence and kind
 summary: $(READY)
 	$(BIN)/rcmc summary
+
+## docs: regenerate docs/codebook.md and .html from the schemas and data
+docs: $(READY)
+	$(BIN)/rcmc docs
+
+## release: bump the version from the data diff, write the CHANGELOG entry, build dist/
+release: $(READY)
+	$(BIN)/rcmc release
 
 ## lint: ruff over the code
 lint: $(READY)

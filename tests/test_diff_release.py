@@ -1,0 +1,139 @@
+"""rcmc diff, rcmc release, the released-ID guard and the codebook."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT, build_package, package_hashes, read_rows, set_cell, write_rows
+from rcmc.cli import cli
+from rcmc.codebook import render_codebook
+from rcmc.diff import diff
+from rcmc.package import open_package
+from rcmc.release import vanished_released_ids
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def remove_row(package: Path, table: str, row_id: str) -> None:
+    path = package / "data" / f"{table}.csv"
+    write_rows(path, [r for r in read_rows(path) if r[0] != row_id])
+
+
+def test_diff_folders_lists_added_removed_changed(package: Path, tmp_path: Path) -> None:
+    new = build_package(tmp_path / "new")
+    set_cell(new, "exercises", 0, "ships", "14")
+    remove_row(new, "equipment", "fighter-deal-2015-engines")
+    result = diff(str(package), str(new))
+    assert result.tables["exercises"].changed == {"joint-sea-2019": {"ships": ("13", "14")}}
+    assert result.tables["equipment"].removed == ["fighter-deal-2015-engines"]
+    assert result.breaking == ["equipment: ID 'fighter-deal-2015-engines' removed"]
+    assert result.suggested_bump() == "major"
+
+
+def test_diff_detects_removed_column(package: Path, tmp_path: Path) -> None:
+    new = build_package(tmp_path / "new")
+    schema = json.loads((new / "schemas" / "sources.json").read_text())
+    schema["fields"] = [f for f in schema["fields"] if f["name"] != "author"]
+    (new / "schemas" / "sources.json").write_text(json.dumps(schema))
+    assert diff(str(package), str(new)).breaking == ["sources: column 'author' removed or renamed"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("text", "  ~ joint-sea-2019\n      ships: '13' -> '14'"),
+        ("markdown", "- changed `joint-sea-2019`: `ships`"),
+        ("json", '"ships": {\n'),
+    ],
+)
+def test_diff_formats(package: Path, tmp_path: Path, fmt: str, expected: str) -> None:
+    new = build_package(tmp_path / "new")
+    set_cell(new, "exercises", 0, "ships", "14")
+    result = run("diff", str(package), str(new), "--format", fmt)
+    assert result.exit_code == 0 and expected in result.output
+
+
+def git(folder: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True)
+
+
+def test_diff_against_git_revision(package: Path, monkeypatch) -> None:
+    git(package, "init", "-q")
+    git(package, "-c", "user.email=t@example.org", "-c", "user.name=t", "add", "-A")
+    git(package, "-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qm", "base")
+    set_cell(package, "exercises", 0, "ships", "14")
+    monkeypatch.chdir(package)
+    result = run("diff", "HEAD")
+    assert result.exit_code == 0 and "ships: '13' -> '14'" in result.output
+    missing = run("diff", "v9.9.9")
+    assert missing.exit_code == 2 and "git revision 'v9.9.9' not found" in missing.output
+
+
+def add_source_row(package: Path, number: int) -> None:
+    path = package / "data" / "sources.csv"
+    rows = read_rows(path)
+    rows.append([f"extra-{number}", "T", "P", "", f"https://example.org/x{number}", "", "en", "news", "2026-11-26"])
+    write_rows(path, rows)
+    set_cell(
+        package,
+        "exercises",
+        1,
+        "source_ids",
+        ";".join(sorted(["example-2019-drill", *[f"extra-{n}" for n in range(number + 1)]])),
+    )
+
+
+def test_release_cycle(package: Path) -> None:
+    first = run("release", "--package", str(package), "--out", str(package.parent / "dist"))
+    assert first.exit_code == 0, first.output
+    assert "## [0.1.0] - " in (package / "CHANGELOG.md").read_text()
+    assert json.loads((package / "released-ids.json").read_text())["version"] == "0.1.0"
+    assert (package.parent / "dist" / "SHA256SUMS").exists()
+
+    add_source_row(package, 0)
+    dry = run("release", "--dry-run", "--package", str(package))
+    assert dry.exit_code == 0 and "## [0.2.0]" in dry.output and "`sources`: 1 rows: `extra-0`" in dry.output
+    assert "`exercises` `security-belt-2019`: `source_ids`" in dry.output
+
+    remove_row(package, "equipment", "fighter-deal-2015-engines")
+    assert vanished_released_ids(package) == ["equipment: fighter-deal-2015-engines"]
+    before = package_hashes(package)
+    refused = run("release", "--bump", "minor", "--package", str(package), "--out", str(package.parent / "dist"))
+    assert refused.exit_code == 2 and "it needs --bump major" in refused.output
+    assert package_hashes(package) == before
+
+    major = run("release", "--bump", "major", "--package", str(package), "--out", str(package.parent / "dist"))
+    assert major.exit_code == 0, major.output
+    assert open_package(package).version == "1.0.0"
+    assert "- **BREAKING** `equipment` `fighter-deal-2015-engines`" in (package / "CHANGELOG.md").read_text()
+    assert vanished_released_ids(package) == []
+
+
+def test_release_refuses_invalid_package(package: Path) -> None:
+    set_cell(package, "exercises", 0, "kind", "parade")
+    result = run("release", "--package", str(package))
+    assert result.exit_code == 1 and "cannot release" in result.output
+
+
+def test_no_released_id_has_vanished() -> None:
+    assert vanished_released_ids(ROOT) == []
+
+
+def test_committed_codebook_is_up_to_date() -> None:
+    committed = (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
+    assert committed == render_codebook(open_package(ROOT)), "docs/codebook.md is stale: run `rcmc docs`"
+
+
+def test_docs_command_writes_markdown_and_html(package: Path, tmp_path: Path) -> None:
+    result = run("docs", "--package", str(package), "--out", str(tmp_path / "docs"))
+    assert result.exit_code == 0
+    html = (tmp_path / "docs" / "codebook.html").read_text()
+    assert "<table>" in html and "joint-sea-2019" in html
+    assert "| `kind` | string | yes | one of `exercise`" in (tmp_path / "docs" / "codebook.md").read_text()
