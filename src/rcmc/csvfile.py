@@ -16,6 +16,7 @@ from rcmc.package import Resource
 from rcmc.problems import Problem
 
 LINE_COLUMN = "_line"
+MAX_CELL_BYTES = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -89,13 +90,14 @@ def _decode(file: str, data: bytes) -> tuple[str, list[Problem]]:
                 line,
                 "line-endings",
                 "the file has CR or CRLF line endings",
-                "use Unix line endings (\\n); `rcmc validate` output and git's autocrlf=input help",
+                "use Unix line endings (\\n); setting git's core.autocrlf=input keeps CRLF out",
             )
         ]
     return text, []
 
 
 def _parse(file: str, text: str) -> tuple[list[list[str]], list[int], list[Problem]]:
+    csv.field_size_limit(MAX_CELL_BYTES)  # the default 128 KiB would turn a long cell into a parse error
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
     lines: list[int] = []
