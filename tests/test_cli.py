@@ -205,3 +205,14 @@ def test_add_prompt_rejects_value_outside_enum(package: Path) -> None:
     result = run("add", "sources", "--prompt", "--package", str(package), input=answers)
     assert result.exit_code == 0
     assert "'rumour' is not one of" in result.output
+
+
+def test_remove_row_and_refusal_while_referenced(package: Path) -> None:
+    before = package_hashes(package)
+    refused = run("remove", "fighter-deal-2015", "--package", str(package))
+    assert refused.exit_code == 1 and "(rule foreign-key)" in refused.output
+    assert package_hashes(package) == before
+    result = run("remove", "fighter-deal-2015-engines", "--package", str(package))
+    assert (result.exit_code, result.output) == (0, "removed equipment fighter-deal-2015-engines\n")
+    assert "fighter-deal-2015-engines" not in (package / "data" / "equipment.csv").read_text()
+    assert run("remove", "nope", "--package", str(package)).exit_code == 1

@@ -251,6 +251,32 @@ def edit(row_id: str, sets: tuple[str, ...], dry_run: bool, package: str | None)
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("row_id")
+@click.option("--dry-run", is_flag=True, help="Check the removal without writing.")
+@package_option
+@reports_errors
+def remove(row_id: str, dry_run: bool, package: str | None) -> None:
+    """Remove a row by its ID; refused while other rows refer to it.
+
+    Removing a released ID needs a major release.
+
+    Example:
+
+    \b
+        rcmc remove mi-26ts-2014-helicopter
+    """
+    from rcmc.errors import InvalidRow
+    from rcmc.records import remove_row
+
+    try:
+        change = remove_row(row_id, package, dry_run=dry_run)
+    except InvalidRow as error:
+        _print_rejection(error)
+    for table in change.rows:
+        click.echo(f"{'would remove' if dry_run else 'removed'} {table} {row_id}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("row_id")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @package_option
 @reports_errors

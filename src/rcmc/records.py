@@ -154,6 +154,25 @@ def edit_row(row_id: str, changes: Mapping[str, Any], path: str | os.PathLike | 
     raise UnknownRow(f"no row with ID {row_id!r} in any table")
 
 
+def remove_row(row_id: str, path: str | os.PathLike | None = None, dry_run: bool = False) -> Change:
+    """Delete the row whose primary key is `row_id`; refused if other rows still refer to it.
+
+    Removing a released ID is a breaking change: `rcmc release` will then need a major bump.
+    """
+    package = open_package(path)
+    with locked(package):
+        for name, resource in package.resources.items():
+            rows = current_rows(resource)
+            kept = [row for row in rows if row[resource.primary_key] != row_id]
+            if len(kept) < len(rows):
+                removed = [row for row in rows if row[resource.primary_key] == row_id]
+                _check_candidate(package, {name: kept})
+                if not dry_run:
+                    _write(package, {name: kept})
+                return Change(rows={name: removed}, written=not dry_run)
+    raise UnknownRow(f"no row with ID {row_id!r} in any table")
+
+
 def _check_candidate(package: Package, tables: Mapping[str, list[dict[str, str]]]) -> None:
     with tempfile.TemporaryDirectory(prefix="rcmc-candidate-") as folder:
         candidate = _copy_package(package, Path(folder))
