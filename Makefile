@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 
-.PHONY: all setup validate summary test lint docs release clean
+.PHONY: all setup validate summary test lint docs release bench clean
 
 ## all: set up .venv, validate the package and print its summary
 all: validate summary
@@ -33,6 +33,10 @@ docs: $(READY)
 ## release: bump the version from the data diff, write the CHANGELOG entry, build dist/
 release: $(READY)
 	$(BIN)/rcmc release
+
+## bench: time validation against the polars read floor and frictionless (writes bench/results.json)
+bench: $(READY)
+	$(BIN)/python scripts/bench.py
 
 ## lint: ruff over the code
 lint: $(READY)

@@ -37,10 +37,20 @@ def make_rows(n: int, seed: int) -> dict[str, list[dict[str, str]]]:
     rng = random.Random(seed)
     n_sources = max(20, n // 20)
     n_agreements = max(10, n // 10)
-    sources = [{"source_id": f"src-{i:07d}", "title": f"Report number {i}, with a comma", "publisher": rng.choice(["TASS", "Xinhua", "Reuters"]),
-                "author": "", "url": f"https://example.org/report/{i}", "published_date": str(rng.randint(1995, 2025)),
-                "language": rng.choice(["en", "ru", "zh"]), "kind": rng.choice(["news", "official", "think-tank"]),
-                "accessed_date": "2026-11-26"} for i in range(n_sources)]
+    sources = [
+        {
+            "source_id": f"src-{i:07d}",
+            "title": f"Report number {i}, with a comma",
+            "publisher": rng.choice(["TASS", "Xinhua", "Reuters"]),
+            "author": "",
+            "url": f"https://example.org/report/{i}",
+            "published_date": str(rng.randint(1995, 2025)),
+            "language": rng.choice(["en", "ru", "zh"]),
+            "kind": rng.choice(["news", "official", "think-tank"]),
+            "accessed_date": "2026-11-26",
+        }
+        for i in range(n_sources)
+    ]
 
     def cite(k: int) -> str:
         return ";".join(sorted({f"src-{rng.randrange(n_sources):07d}" for _ in range(k)}))
@@ -48,39 +58,81 @@ def make_rows(n: int, seed: int) -> dict[str, list[dict[str, str]]]:
     agreements = []
     for i in range(n_agreements):
         year = rng.randint(1991, 2025)
-        agreements.append({"agreement_id": f"deal-{i:07d}", "title": f"Contract {i}", "kind": "contract", "parties": "CHN;RUS",
-                           "signed_date": f"{year}-{rng.randint(1, 12):02d}", "status": rng.choice(["signed", "completed"]),
-                           "value_usd": str(rng.randint(1, 500) * 1_000_000), "includes_training": rng.choice(["true", "false", ""]),
-                           "includes_technology_transfer": rng.choice(["true", "false", ""]),
-                           "summary": "A synthetic contract used to measure validation speed.", "notes": "",
-                           "confidence": rng.choice(["confirmed", "reported", "alleged"]), "source_ids": cite(2)})
+        agreements.append(
+            {
+                "agreement_id": f"deal-{i:07d}",
+                "title": f"Contract {i}",
+                "kind": "contract",
+                "parties": "CHN;RUS",
+                "signed_date": f"{year}-{rng.randint(1, 12):02d}",
+                "status": rng.choice(["signed", "completed"]),
+                "value_usd": str(rng.randint(1, 500) * 1_000_000),
+                "includes_training": rng.choice(["true", "false", ""]),
+                "includes_technology_transfer": rng.choice(["true", "false", ""]),
+                "summary": "A synthetic contract used to measure validation speed.",
+                "notes": "",
+                "confidence": rng.choice(["confirmed", "reported", "alleged"]),
+                "source_ids": cite(2),
+            }
+        )
     equipment = []
     for i in range(n):
         order = rng.randint(1991, 2020)
         first = order + rng.randint(0, 3)
         ordered = rng.randint(1, 100)
-        equipment.append({"item_id": f"item-{i:07d}", "agreement_id": f"deal-{rng.randrange(n_agreements):07d}", "supplier": "RUS",
-                          "recipient": "CHN", "designation": rng.choice(DESIGNATIONS), "description": "Synthetic line item",
-                          "category": rng.choice(CATEGORIES), "quantity_ordered": str(ordered),
-                          "quantity_delivered": str(rng.randint(0, ordered)), "order_year": str(order),
-                          "delivery_first_year": str(first), "delivery_last_year": str(first + rng.randint(0, 4)),
-                          "value_usd": "", "status": rng.choice(["delivered", "delivering", "unknown"]),
-                          "confidence": rng.choice(["confirmed", "reported", "alleged"]), "notes": "", "source_ids": cite(2)})
+        equipment.append(
+            {
+                "item_id": f"item-{i:07d}",
+                "agreement_id": f"deal-{rng.randrange(n_agreements):07d}",
+                "supplier": "RUS",
+                "recipient": "CHN",
+                "designation": rng.choice(DESIGNATIONS),
+                "description": "Synthetic line item",
+                "category": rng.choice(CATEGORIES),
+                "quantity_ordered": str(ordered),
+                "quantity_delivered": str(rng.randint(0, ordered)),
+                "order_year": str(order),
+                "delivery_first_year": str(first),
+                "delivery_last_year": str(first + rng.randint(0, 4)),
+                "value_usd": "",
+                "status": rng.choice(["delivered", "delivering", "unknown"]),
+                "confidence": rng.choice(["confirmed", "reported", "alleged"]),
+                "notes": "",
+                "source_ids": cite(2),
+            }
+        )
     exercises = []
     for i in range(n):
         year = rng.randint(2005, 2025)
         start = _date(rng, year)
         participants = sorted({"CHN", "RUS", *rng.sample(COUNTRIES, rng.randint(0, 3))})
-        exercises.append({"exercise_id": f"drill-{i:07d}", "name": f"Drill {i}", "series": rng.choice(["Joint Sea", "Peace Mission", ""]),
-                          "kind": rng.choice(KINDS), "domain": rng.choice(["land", "sea", "air", "multi"]),
-                          "framework": rng.choice(["bilateral", "sco", "multilateral"]), "participants": ";".join(participants),
-                          "start_date": start, "end_date": start, "location": rng.choice(SEAS), "personnel": str(rng.randint(100, 10000)),
-                          "ships": str(rng.randint(0, 30)), "aircraft": "", "summary": "A synthetic drill.\nSecond line of the summary.",
-                          "notes": "", "confidence": rng.choice(["confirmed", "reported"]), "source_ids": cite(3)})
+        exercises.append(
+            {
+                "exercise_id": f"drill-{i:07d}",
+                "name": f"Drill {i}",
+                "series": rng.choice(["Joint Sea", "Peace Mission", ""]),
+                "kind": rng.choice(KINDS),
+                "domain": rng.choice(["land", "sea", "air", "multi"]),
+                "framework": rng.choice(["bilateral", "sco", "multilateral"]),
+                "participants": ";".join(participants),
+                "start_date": start,
+                "end_date": start,
+                "location": rng.choice(SEAS),
+                "personnel": str(rng.randint(100, 10000)),
+                "ships": str(rng.randint(0, 30)),
+                "aircraft": "",
+                "summary": "A synthetic drill.\nSecond line of the summary.",
+                "notes": "",
+                "confidence": rng.choice(["confirmed", "reported"]),
+                "source_ids": cite(3),
+            }
+        )
     used = {s for table in (agreements, equipment, exercises) for row in table for s in row["source_ids"].split(";")}
     for index, source in enumerate(sources):  # keep every source cited
         if source["source_id"] not in used:
-            agreements[index % len(agreements)]["source_ids"] = ";".join(sorted({*agreements[index % len(agreements)]["source_ids"].split(";"), source["source_id"]}))
+            agreements[index % len(agreements)]["source_ids"] = ";".join(
+                sorted({*agreements[index % len(agreements)]["source_ids"].split(";"), source["source_id"]})
+            )
     return {"agreements": agreements, "equipment": equipment, "exercises": exercises, "sources": sources}
 
 

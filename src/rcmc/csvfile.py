@@ -42,6 +42,12 @@ def read_raw(resource: Resource) -> tuple[RawTable | None, list[Problem]]:
                 "create it with the header row from the schema, or fix the resource's 'path'",
             )
         ]
+    problems = _byte_problems(file, data)
+    if problems:
+        return None, problems
+    fast = _read_fast(resource, data)
+    if fast is not None:
+        return RawTable(resource, fast), []
     text, problems = _decode(file, data)
     if problems:
         return None, problems
@@ -60,9 +66,60 @@ def _problem(
     return Problem(file=file, line=line, column=column, value=value, rule=rule, message=message, hint=hint)
 
 
-def _decode(file: str, data: bytes) -> tuple[str, list[Problem]]:
-    if not data.strip():
-        return "", [
+def _read_fast(resource: Resource, data: bytes) -> pl.DataFrame | None:
+    """Parse with polars when the file is structurally sound; None sends it to the exact, slower path.
+
+    polars pads short rows silently, so every line without a quote character must
+    hold exactly one separator per column boundary (a blank line fails this too);
+    any doubt falls back to the csv module, which locates the defect.
+    """
+    names = resource.field_names
+    end = data.find(b"\n")
+    try:
+        header = next(csv.reader(io.StringIO(data[: max(end, 0)].decode("utf-8"), newline="")), [])
+        lines = pl.read_csv(
+            io.BytesIO(data),
+            has_header=False,
+            separator="\x1f",
+            quote_char=None,
+            infer_schema=False,
+            new_columns=["line"],
+            empty_string_is_null=False,
+            truncate_ragged_lines=True,
+        )
+    except (UnicodeDecodeError, pl.exceptions.PolarsError):
+        return None  # e.g. invalid UTF-8: the exact path locates it
+    if end < 0 or header != names:
+        return None
+    unquoted = lines.filter(~pl.col("line").str.contains('"', literal=True))
+    if unquoted.filter(pl.col("line").str.count_matches(",", literal=True) != len(names) - 1).height:
+        return None
+    try:
+        frame = pl.read_csv(io.BytesIO(data), infer_schema=False, has_header=True, raise_if_empty=False)
+    except pl.exceptions.PolarsError:
+        return None
+    if frame.columns != names:
+        return None
+    return frame.with_columns(_line_numbers(frame, data))
+
+
+def _line_numbers(frame: pl.DataFrame, data: bytes) -> pl.Expr:
+    """Line where each record starts: one line per record, plus the newlines inside earlier quoted cells."""
+    index = pl.int_range(pl.len(), dtype=pl.Int64) + 2
+    embedded = data.count(b"\n") - frame.height - (1 if data.endswith(b"\n") else 0)
+    if embedded == 0:
+        return index.alias(LINE_COLUMN)
+    multiline = [
+        name for name, found in frame.select(pl.all().str.contains("\n", literal=True).any()).row(0, named=True).items() if found
+    ]
+    newlines = pl.sum_horizontal(pl.col(name).str.count_matches("\n", literal=True).fill_null(0) for name in multiline)
+    return (index + newlines.cum_sum().shift(1, fill_value=0)).alias(LINE_COLUMN)
+
+
+def _byte_problems(file: str, data: bytes) -> list[Problem]:
+    """Defects visible without decoding: empty file, byte-order mark, CR line endings."""
+    if not data or data.isspace():
+        return [
             _problem(
                 file,
                 1,
@@ -72,19 +129,10 @@ def _decode(file: str, data: bytes) -> tuple[str, list[Problem]]:
             )
         ]
     if data.startswith(b"\xef\xbb\xbf"):
-        return "", [_problem(file, 1, "encoding", "the file starts with a UTF-8 byte-order mark", "save as UTF-8 without BOM")]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return "", [
-            _problem(
-                file, line, "encoding", f"invalid UTF-8 byte {data[error.start : error.start + 1]!r}", "save the file as UTF-8"
-            )
-        ]
-    if "\r" in text:
-        line = text[: text.index("\r")].count("\n") + 1
-        return "", [
+        return [_problem(file, 1, "encoding", "the file starts with a UTF-8 byte-order mark", "save as UTF-8 without BOM")]
+    if b"\r" in data:
+        line = data[: data.index(b"\r")].count(b"\n") + 1
+        return [
             _problem(
                 file,
                 line,
@@ -93,7 +141,16 @@ def _decode(file: str, data: bytes) -> tuple[str, list[Problem]]:
                 "use Unix line endings (\\n); setting git's core.autocrlf=input keeps CRLF out",
             )
         ]
-    return text, []
+    return []
+
+
+def _decode(file: str, data: bytes) -> tuple[str, list[Problem]]:
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        bad = data[error.start : error.start + 1]
+        return "", [_problem(file, line, "encoding", f"invalid UTF-8 byte {bad!r}", "save the file as UTF-8")]
 
 
 def _parse(file: str, text: str) -> tuple[list[list[str]], list[int], list[Problem]]:

@@ -7,7 +7,7 @@ its name; a table missing from `tables` (unreadable) makes its rules skip.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import polars as pl
@@ -29,6 +29,22 @@ class Table:
 
     resource: Resource
     frame: pl.DataFrame
+    _exploded: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False, compare=False)
+
+    def exploded(self, column: str) -> pl.DataFrame:
+        """One row per item of a `;`-list column: row position, line, raw cell and item (computed once)."""
+        if column not in self._exploded:
+            self._exploded[column] = (
+                self.frame.select(
+                    pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"),
+                    LINE_COLUMN,
+                    column,
+                    pl.col(column).str.split(";").alias("_item"),
+                )
+                .explode("_item")
+                .filter(pl.col("_item").is_not_null())
+            )
+        return self._exploded[column]
 
 
 Tables = dict[str, Table]
@@ -71,17 +87,23 @@ def _report(
     ]
 
 
-def _string_columns(table: Table) -> Iterable[str]:
-    return [f["name"] for f in table.resource.fields if f.get("type", "string") == "string"]
+def _free_text_columns(table: Table) -> Iterable[str]:
+    """String columns without an enum or pattern (those constraints already reject padded values)."""
+    return [
+        f["name"]
+        for f in table.resource.fields
+        if f.get("type", "string") == "string" and not {"enum", "pattern"} & set(f.get("constraints", {}))
+    ]
 
 
 @rule("whitespace", "remove spaces, tabs or newlines at the start and end of the cell")
 def whitespace(tables: Tables) -> list[Problem]:
     problems = []
     for table in tables.values():
-        for column in _string_columns(table):
-            col = pl.col(column)
-            rows = table.frame.filter(col.is_not_null() & (col != col.str.strip_chars()))
+        padded = {column: pl.col(column).str.contains(r"^\s|\s$").fill_null(False) for column in _free_text_columns(table)}
+        flagged = table.frame.select(expr.any().alias(column) for column, expr in padded.items()).row(0, named=True)
+        for column in (c for c, found in flagged.items() if found):  # one parallel pass; filter only where needed
+            rows = table.frame.filter(padded[column])
             problems += _report(table, rows, column, "whitespace", lambda r: "leading or trailing whitespace")
     return problems
 
@@ -158,9 +180,10 @@ def _list_columns(tables: Tables) -> Iterable[tuple[Table, str]]:
 def lists_sorted_unique(tables: Tables) -> list[Problem]:
     problems = []
     for table, column in _list_columns(tables):
-        items = pl.col(column).str.split(";")
-        canonical = items.list.unique().list.sort().list.join(";")
-        rows = table.frame.filter(pl.col(column).is_not_null() & (pl.col(column) != canonical))
+        items = table.exploded(column)
+        same_row = pl.col("_row") == pl.col("_row").shift(-1)
+        out_of_order = items.filter((same_row & (pl.col("_item") >= pl.col("_item").shift(-1))).fill_null(False))
+        rows = table.frame.with_row_index("_row").filter(pl.col("_row").is_in(out_of_order.get_column("_row").implode()))
         problems += _report(
             table,
             rows,
@@ -179,14 +202,6 @@ def iso3_codes() -> frozenset[str]:
     return frozenset(country.alpha_3 for country in pycountry.countries)
 
 
-def _exploded(table: Table, column: str) -> pl.DataFrame:
-    return (
-        table.frame.select(LINE_COLUMN, column, pl.col(column).str.split(";").alias("_item"))
-        .explode("_item")
-        .filter(pl.col("_item").is_not_null())
-    )
-
-
 @rule("iso3", "use ISO 3166-1 alpha-3 country codes, e.g. RUS, CHN, IRN")
 def iso3(tables: Tables) -> list[Problem]:
     problems = []
@@ -195,7 +210,7 @@ def iso3(tables: Tables) -> list[Problem]:
         if name not in tables:
             continue
         for column in columns:
-            items = _exploded(tables[name], column)
+            items = tables[name].exploded(column)
             rows = items.filter(pl.col("_item").str.contains(r"^[A-Z]{3}$") & ~pl.col("_item").is_in(codes))
             problems += _report(tables[name], rows, column, "iso3", lambda r: f"{r['_item']!r} is not an ISO 3166-1 alpha-3 code")
     return problems
@@ -242,7 +257,7 @@ def sources_exist(tables: Tables) -> list[Problem]:
     problems = []
     for name in CITING_TABLES:
         if name in tables:
-            items = _exploded(tables[name], "source_ids")
+            items = tables[name].exploded("source_ids")
             rows = items.filter(~pl.col("_item").is_in(known))
             problems += _report(
                 tables[name], rows, "source_ids", "source-exists", lambda r: f"source {r['_item']!r} is not in sources"
@@ -255,7 +270,7 @@ def orphan_sources(tables: Tables) -> list[Problem]:
     sources = tables.get("sources")
     if sources is None or any(name not in tables for name in CITING_TABLES):
         return []
-    cited = pl.concat([_exploded(tables[name], "source_ids").get_column("_item") for name in CITING_TABLES])
+    cited = pl.concat([tables[name].exploded("source_ids").get_column("_item") for name in CITING_TABLES])
     rows = sources.frame.filter(pl.col("source_id").is_not_null() & ~pl.col("source_id").is_in(cited.implode()))
     return _report(sources, rows, "source_id", "orphan-source", lambda r: f"source {r['source_id']!r} is cited by no row")
 

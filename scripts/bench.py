@@ -1,0 +1,162 @@
+"""Benchmark validation against the polars read floor and frictionless, and time the CLI start-up.
+
+Usage: python scripts/bench.py [--sizes 10000,100000,1000000] [--all] [--repeat 3]
+
+For each size (equipment and exercise rows), in one process, best of --repeat:
+the polars read floor (all four tables, explicit dtypes), rcmc validation
+in-process, and `frictionless validate` (skipped above 100 k rows unless --all;
+nothing is extrapolated). Also: whole-process times of `rcmc --help`, `rcmc
+validate` on the real package, `python -c "import click"` and `python -c
+"import pandera.polars"`, peak RSS of validating the largest package, and whether
+every planted error of a planted-error package is reported at its exact line.
+Writes bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+FRICTIONLESS_LIMIT = 100_000
+
+
+def _synth():
+    spec = importlib.util.spec_from_file_location("synth", ROOT / "scripts" / "synth.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def best_of(repeat: int, function: Callable[[], object]) -> float:
+    """Best wall time of `repeat` runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def read_floor(folder: Path) -> None:
+    """Read every table with polars and explicit dtypes from the schemas: the least any validator must do."""
+    import polars as pl
+
+    from rcmc.package import open_package
+    from rcmc.schema import field_dtype
+
+    for resource in open_package(folder).resources.values():
+        pl.read_csv(resource.path, schema={f["name"]: field_dtype(f) for f in resource.fields})
+
+
+def rcmc_validate(folder: Path) -> list:
+    """rcmc's whole validation, in-process."""
+    from rcmc.validator import validate
+
+    return validate(folder)
+
+
+def frictionless_validate(folder: Path) -> None:
+    """The reference tool, as a user runs it."""
+    subprocess.run(
+        [str(BIN / "frictionless"), "validate", "--json", str(folder / "datapackage.json")], capture_output=True, check=False
+    )
+
+
+def process_time(command: list[str], repeat: int = 5) -> float:
+    """Best wall time of a whole process."""
+    return best_of(repeat, lambda: subprocess.run(command, capture_output=True, check=False))
+
+
+def peak_rss_mb(folder: Path) -> float:
+    """Peak resident memory of a process validating `folder`, in MB."""
+    code = (
+        "import resource, sys; from rcmc.validator import validate; validate(sys.argv[1]);"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    output = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=True).stdout
+    return int(output.strip()) / 1024
+
+
+def planted_check(folder: Path, synth, rows: int) -> dict:
+    """Plant 3 errors of each kind and check every one is reported at its exact file, line, column and rule."""
+    planted = synth.synthesize(folder, rows, seed=2, plant=3)
+    reported = {(p.file, p.line, p.column, p.rule) for p in rcmc_validate(folder)}
+    missing = [p for p in planted if (p["file"], p["line"], p["column"], p["rule"]) not in reported]
+    return {"rows": rows, "planted": len(planted), "missing": len(missing), "examples_missing": missing[:5]}
+
+
+def main() -> None:
+    """Run the benchmark and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--all", action="store_true", help="run frictionless at every size")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    synth = _synth()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = {
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "sizes": [],
+    }
+    print(f"{'rows':>9} {'read floor s':>13} {'rcmc s':>8} {'frictionless s':>15} {'rcmc/floor':>11} {'frictionless/rcmc':>18}")
+    with tempfile.TemporaryDirectory(prefix="rcmc-bench-") as work:
+        for size in sizes:
+            folder = Path(work) / f"pkg-{size}"
+            synth.synthesize(folder, size)
+            problems = rcmc_validate(folder)
+            assert problems == [], f"synthetic package of {size} rows is not valid: {problems[:3]}"
+            floor = best_of(args.repeat, lambda f=folder: read_floor(f))
+            ours = best_of(args.repeat, lambda f=folder: rcmc_validate(f))
+            theirs = None
+            if args.all or size <= FRICTIONLESS_LIMIT:
+                theirs = best_of(1 if size > FRICTIONLESS_LIMIT else args.repeat, lambda f=folder: frictionless_validate(f))
+            row = {
+                "rows": size,
+                "read_floor_s": round(floor, 3),
+                "rcmc_s": round(ours, 3),
+                "frictionless_s": None if theirs is None else round(theirs, 3),
+                "rcmc_over_floor": round(ours / floor, 2),
+                "frictionless_over_rcmc": None if theirs is None else round(theirs / ours, 1),
+            }
+            results["sizes"].append(row)
+            print(
+                f"{size:>9} {floor:>13.3f} {ours:>8.3f} {'skipped' if theirs is None else f'{theirs:.3f}':>15} "
+                f"{ours / floor:>11.2f} {'-' if theirs is None else f'{theirs / ours:.1f}':>18}"
+            )
+        largest = Path(work) / f"pkg-{sizes[-1]}"
+        results["peak_rss_mb"] = {"rows": sizes[-1], "mb": round(peak_rss_mb(largest), 1)}
+        results["planted"] = planted_check(Path(work) / "planted", synth, sizes[-1])
+    rcmc = str(BIN / "rcmc")
+    processes = {
+        "rcmc --help": [rcmc, "--help"],
+        "rcmc validate (real package)": [rcmc, "validate", str(ROOT)],
+        "python -c 'import click'": [sys.executable, "-c", "import click"],
+        "python -c 'import pandera.polars'": [sys.executable, "-c", "import pandera.polars"],
+    }
+    results["processes_s"] = {name: round(process_time(command), 3) for name, command in processes.items()}
+    help_ratio = results["processes_s"]["rcmc --help"] / results["processes_s"]["python -c 'import click'"]
+    results["help_over_click"] = round(help_ratio, 2)
+    print(f"\npeak RSS validating {sizes[-1]} rows: {results['peak_rss_mb']['mb']} MB")
+    print(f"planted errors ({sizes[-1]} rows): {results['planted']['planted']} planted, {results['planted']['missing']} missing")
+    for name, seconds in results["processes_s"].items():
+        print(f"{name:<36} {seconds:.3f} s")
+    print(f"rcmc --help / import click: {help_ratio:.2f}   (machine: {os.cpu_count()} cores)")
+    out = ROOT / "bench" / "results.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
