@@ -72,29 +72,29 @@ def parse_types(raw: RawTable) -> tuple[pl.DataFrame, list[Problem], set[tuple[i
     Returns the typed frame, a Problem for each cell that is not of its type, and
     the (row index, column) of those cells.
     """
-    resource, frame = raw.resource, raw.frame.with_row_index("_index")
+    resource = raw.resource
+    typed_fields = [f for f in resource.fields if f.get("type", "string") != "string"]
+    mismatches = {f["name"]: _type_mismatch(pl.col(f["name"]), f) for f in typed_fields}
+    flagged = raw.frame.select(e.any().alias(n) for n, e in mismatches.items()).row(0, named=True) if mismatches else {}
     problems: list[Problem] = []
     bad_cells: set[tuple[int, str]] = set()
-    casts = []
-    for field in resource.fields:
-        name, kind = field["name"], field.get("type", "string")
-        if kind == "string":
-            continue
-        bad = _type_mismatch(pl.col(name), field)
-        for row in frame.filter(bad).select(name, LINE_COLUMN, "_index").iter_rows():
-            bad_cells.add((row[2], name))
+    for name in (n for n, found in flagged.items() if found):  # one parallel pass; rows only where needed
+        kind = resource.field(name).get("type")
+        rows = raw.frame.with_row_index("_index").filter(mismatches[name]).select(name, LINE_COLUMN, "_index")
+        for value, line, index in rows.iter_rows():
+            bad_cells.add((index, name))
             problems.append(
                 Problem(
                     file=resource.relpath,
-                    line=row[1],
+                    line=line,
                     column=name,
-                    value=row[0],
+                    value=value,
                     rule="type",
-                    message=f"{row[0]!r} is not a valid {kind}",
+                    message=f"{value!r} is not a valid {kind}",
                     hint=TYPE_HINTS.get(kind),
                 )
             )
-        casts.append(_cast(pl.col(name), field).alias(name))
+    casts = [_cast(pl.col(f["name"]), f).alias(f["name"]) for f in typed_fields]
     return raw.frame.with_columns(casts), problems, bad_cells
 
 
