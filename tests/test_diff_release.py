@@ -37,6 +37,27 @@ def test_diff_folders_lists_added_removed_changed(package: Path, tmp_path: Path)
     assert result.suggested_bump() == "major"
 
 
+def test_diff_flags_a_reused_id(package: Path, tmp_path: Path) -> None:
+    new = build_package(tmp_path / "new")
+    for column, value in [
+        ("name", "Peace Mission 2021"),
+        ("series", "Peace Mission"),
+        ("domain", "land"),
+        ("start_date", "2021-09-20"),
+        ("end_date", "2021-09-24"),
+        ("location", "Orenburg"),
+        ("summary", "Another drill."),
+        ("ships", "1"),
+        ("personnel", "5000"),
+    ]:
+        set_cell(new, "exercises", 0, column, value)
+    result = diff(str(package), str(new))
+    assert result.breaking == ["exercises: ID 'joint-sea-2019' re-used for a different row (most of its values changed)"]
+    corrected = build_package(tmp_path / "corrected")
+    set_cell(corrected, "exercises", 0, "ships", "14")
+    assert diff(str(package), str(corrected)).breaking == []
+
+
 def test_diff_detects_removed_column(package: Path, tmp_path: Path) -> None:
     new = build_package(tmp_path / "new")
     schema = json.loads((new / "schemas" / "sources.json").read_text())

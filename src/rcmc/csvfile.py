@@ -45,9 +45,12 @@ def read_raw(resource: Resource) -> tuple[RawTable | None, list[Problem]]:
     problems = _byte_problems(file, data)
     if problems:
         return None, problems
-    fast = _read_fast(resource, data)
+    shape = _Shape(header=data[: max(data.find(b"\n"), 0)], newlines=data.count(b"\n"), ends_with_newline=data.endswith(b"\n"))
+    del data  # polars reads (and maps) the file itself: keeping the bytes would double peak memory
+    fast = _read_fast(resource, shape)
     if fast is not None:
         return RawTable(resource, fast), []
+    data = resource.path.read_bytes()
     text, problems = _decode(file, data)
     if problems:
         return None, problems
@@ -66,7 +69,16 @@ def _problem(
     return Problem(file=file, line=line, column=column, value=value, rule=rule, message=message, hint=hint)
 
 
-def _read_fast(resource: Resource, data: bytes) -> pl.DataFrame | None:
+@dataclass(frozen=True)
+class _Shape:
+    """What the fast path needs to know of the raw bytes."""
+
+    header: bytes
+    newlines: int
+    ends_with_newline: bool
+
+
+def _read_fast(resource: Resource, shape: _Shape) -> pl.DataFrame | None:
     """Parse with polars when the file is structurally sound; None sends it to the exact, slower path.
 
     polars pads short rows silently, so every line without a quote character must
@@ -74,11 +86,10 @@ def _read_fast(resource: Resource, data: bytes) -> pl.DataFrame | None:
     any doubt falls back to the csv module, which locates the defect.
     """
     names = resource.field_names
-    end = data.find(b"\n")
     try:
-        header = next(csv.reader(io.StringIO(data[: max(end, 0)].decode("utf-8"), newline="")), [])
+        header = next(csv.reader(io.StringIO(shape.header.decode("utf-8"), newline="")), [])
         lines = pl.read_csv(
-            io.BytesIO(data),
+            resource.path,
             has_header=False,
             separator="\x1f",
             quote_char=None,
@@ -89,24 +100,25 @@ def _read_fast(resource: Resource, data: bytes) -> pl.DataFrame | None:
         )
     except (UnicodeDecodeError, pl.exceptions.PolarsError):
         return None  # e.g. invalid UTF-8: the exact path locates it
-    if end < 0 or header != names:
+    if shape.newlines == 0 or header != names:
         return None
     unquoted = lines.filter(~pl.col("line").str.contains('"', literal=True))
     if unquoted.filter(pl.col("line").str.count_matches(",", literal=True) != len(names) - 1).height:
         return None
+    del lines, unquoted
     try:
-        frame = pl.read_csv(io.BytesIO(data), infer_schema=False, has_header=True, raise_if_empty=False)
+        frame = pl.read_csv(resource.path, infer_schema=False, has_header=True, raise_if_empty=False)
     except pl.exceptions.PolarsError:
         return None
     if frame.columns != names:
         return None
-    return frame.with_columns(_line_numbers(frame, data))
+    return frame.with_columns(_line_numbers(frame, shape))
 
 
-def _line_numbers(frame: pl.DataFrame, data: bytes) -> pl.Expr:
+def _line_numbers(frame: pl.DataFrame, shape: _Shape) -> pl.Expr:
     """Line where each record starts: one line per record, plus the newlines inside earlier quoted cells."""
     index = pl.int_range(pl.len(), dtype=pl.Int64) + 2
-    embedded = data.count(b"\n") - frame.height - (1 if data.endswith(b"\n") else 0)
+    embedded = shape.newlines - frame.height - (1 if shape.ends_with_newline else 0)
     if embedded == 0:
         return index.alias(LINE_COLUMN)
     multiline = [

@@ -36,6 +36,7 @@ class TableDiff:
     changed: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
     added_columns: list[str] = field(default_factory=list)
     removed_columns: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
 
     def is_empty(self) -> bool:
         """True when nothing changed."""
@@ -57,6 +58,7 @@ class PackageDiff:
         for name, table in self.tables.items():
             reasons += [f"{name}: column {c!r} removed or renamed" for c in table.removed_columns]
             reasons += [f"{name}: ID {i!r} removed" for i in table.removed]
+            reasons += [f"{name}: ID {i!r} re-used for a different row (most of its values changed)" for i in table.reused]
         return reasons
 
     def suggested_bump(self) -> str:
@@ -80,6 +82,7 @@ class PackageDiff:
                     "removed": t.removed,
                     "added_columns": t.added_columns,
                     "removed_columns": t.removed_columns,
+                    "reused": t.reused,
                     "changed": {i: {c: {"old": o, "new": n} for c, (o, n) in cols.items()} for i, cols in t.changed.items()},
                 }
                 for name, t in self.tables.items()
@@ -161,8 +164,21 @@ def diff_versions(old: Version, new: Version) -> PackageDiff:
             }
             if changes:
                 table.changed[key] = changes
+                if _looks_reused(old_rows[key], changes):
+                    table.reused.append(key)
         tables[name] = table
     return PackageDiff(old=old.label, new=new.label, tables=tables)
+
+
+REUSE_SHARE = 0.5
+REUSE_MIN_COLUMNS = 3
+
+
+def _looks_reused(old_row: dict[str, str], changes: dict[str, tuple[str, str]]) -> bool:
+    """An ID counts as re-used when most of the old row's filled cells changed: a different thing, not a correction."""
+    filled = [c for c, v in old_row.items() if v]
+    changed = [c for c in changes if old_row.get(c)]
+    return len(changed) >= REUSE_MIN_COLUMNS and len(changed) > REUSE_SHARE * len(filled)
 
 
 def diff(old: str, new: str | None = None) -> PackageDiff:

@@ -60,6 +60,7 @@ def changelog_entry(version: str, date: str, result: PackageDiff, first: bool = 
         sections["Changed"] += [f"- `{name}` `{i}`: " + ", ".join(f"`{c}`" for c in cols) for i, cols in table.changed.items()]
         sections["Removed"] += [f"- **BREAKING** `{name}.{c}` column" for c in table.removed_columns]
         sections["Removed"] += [f"- **BREAKING** `{name}` `{i}`" for i in table.removed]
+        sections["Changed"] += [f"- **BREAKING** `{name}` `{i}` now names a different row" for i in table.reused]
     lines = [f"## [{version}] - {date}"]
     for title, items in sections.items():
         if items:
