@@ -158,3 +158,57 @@ def test_docs_command_writes_markdown_and_html(package: Path, tmp_path: Path) ->
     html = (tmp_path / "docs" / "codebook.html").read_text()
     assert "<table>" in html and "joint-sea-2019" in html
     assert "| `kind` | string | yes | one of `exercise`" in (tmp_path / "docs" / "codebook.md").read_text()
+
+
+def test_versions_agree() -> None:
+    import re
+
+    import rcmc
+
+    citation = re.search(r"^version: (.+)$", (ROOT / "CITATION.cff").read_text(), flags=re.M).group(1)
+    assert open_package(ROOT).version == citation == rcmc.__version__
+
+
+def commit_all(folder: Path, message: str) -> None:
+    git(folder, "add", "-A")
+    git(folder, "-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qm", message)
+
+
+def test_three_commits_get_minor_patch_and_major(package: Path, monkeypatch) -> None:
+    git(package, "init", "-q")
+    (package / "CITATION.cff").write_text("cff-version: 1.2.0\nversion: 0.1.0\ndate-released: 2026-01-01\n")
+    assert run("release", "--package", str(package), "--out", str(package.parent / "dist")).exit_code == 0
+    commit_all(package, "release 0.1.0")
+    monkeypatch.chdir(package)
+    steps = [
+        ("add rows", lambda: add_source_row(package, 0), "+ extra-0", "0.2.0"),
+        ("correct a value", lambda: set_cell(package, "exercises", 0, "ships", "14"), "ships: '13' -> '14'", "0.2.1"),
+        (
+            "delete a row",
+            lambda: remove_row(package, "equipment", "fighter-deal-2015-engines"),
+            "- fighter-deal-2015-engines",
+            "1.0.0",
+        ),
+    ]
+    for message, change, expected_diff, expected_version in steps:
+        change()
+        commit_all(package, message)
+        shown = run("diff", "HEAD~1", "HEAD")
+        assert shown.exit_code == 0 and expected_diff in shown.output, shown.output
+        released = run("release", "--package", str(package), "--out", str(package.parent / "dist"))
+        assert released.exit_code == 0, released.output
+        assert open_package(package).version == expected_version
+        citation = (package / "CITATION.cff").read_text()
+        assert f"version: {expected_version}" in citation and "date-released: 2026-01-01" not in citation
+        commit_all(package, f"release {expected_version}")
+
+
+def test_release_moves_unreleased_notes_into_the_entry() -> None:
+    from rcmc.release import insert_entry
+
+    changelog = "# Changelog\n\n## [Unreleased]\n\n### Added\n- `rcmc fmt`\n\n## [0.1.0] - 2026-01-01\n\n- first\n"
+    entry = "## [0.2.0] - 2026-02-01\n\n### Added\n- `sources`: 1 rows: `x`\n"
+    assert insert_entry(changelog, entry) == (
+        "# Changelog\n\n## [Unreleased]\n\n## [0.2.0] - 2026-02-01\n\n### Added\n- `rcmc fmt`\n\n### Added\n"
+        "- `sources`: 1 rows: `x`\n\n## [0.1.0] - 2026-01-01\n\n- first\n"
+    )

@@ -128,3 +128,50 @@ def test_parquet_reads_the_same_in_polars_pandas_and_duckdb(package: Path, tmp_p
     import pyarrow.parquet as pq
 
     assert str(pq.read_schema(out / "parquet" / "agreements.parquet").field("includes_training").type) == "bool"
+
+
+def test_safe_csv_neutralises_formulas(package: Path, tmp_path: Path) -> None:
+    for value in ("=1+1", "+SUM(A1)", "-2+3", "@cmd"):  # a leading tab or CR is already invalid data
+        set_cell(package, "exercises", 0, "location", value)
+        out = tmp_path / f"s{len(value)}{ord(value[0])}"
+        assert run("export", "--format", "safe-csv", "--out", str(out), "--package", str(package)).exit_code == 0
+        text = (out / "safe-csv" / "exercises.csv").read_text()
+        assert f",'{value}," in text or f',"\'{value}",' in text
+
+
+def test_export_refuses_symlinked_artifact(package: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("mine")
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "csv").symlink_to(elsewhere)
+    result = run("export", "--format", "csv", "--out", str(out), "--package", str(package))
+    assert result.exit_code == 1 and "symbolic link" in result.output
+    assert (elsewhere / "keep.txt").read_text() == "mine"
+
+
+def test_zip_bundle_has_only_relative_paths(package: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    out = tmp_path / "all"
+    assert run("export", "--format", "all", "--out", str(out), "--package", str(package)).exit_code == 0
+    names = zipfile.ZipFile(out / "russia-china-military-cooperation.zip").namelist()
+    assert names and all(not n.startswith("/") and ".." not in n.split("/") for n in names)
+    assert "safe-csv/exercises.csv" in names
+
+
+def test_codebook_escapes_html(package: Path, tmp_path: Path) -> None:
+    set_cell(package, "exercises", 0, "location", "<script>alert(1)</script>")
+    assert run("docs", "--package", str(package), "--out", str(tmp_path / "d")).exit_code == 0
+    assert "<script>" not in (tmp_path / "d" / "codebook.html").read_text()
+
+
+def test_fmt_check_and_fix(package: Path) -> None:
+    path = package / "data" / "sources.csv"
+    lines = path.read_text().splitlines(True)
+    path.write_text(lines[0] + "".join(reversed(lines[1:])))
+    check = run("fmt", "--check", "--package", str(package))
+    assert check.exit_code == 1 and "run `rcmc fmt` to fix" in check.output and "+++ data/sources.csv" in check.output
+    assert run("fmt", "--package", str(package)).output == "reformatted data/sources.csv\n"
+    assert run("fmt", "--check", "--package", str(package)).exit_code == 0

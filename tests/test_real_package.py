@@ -22,9 +22,10 @@ def test_frictionless_says_valid() -> None:
 
 
 def test_data_files_are_canonical() -> None:
-    package = open_package(ROOT)
-    for resource in package.resources.values():
-        assert render_table(resource, current_rows(resource)) == resource.path.read_text(encoding="utf-8"), resource.name
+    from rcmc.records import format_tables
+
+    changed = format_tables(ROOT, check=True)
+    assert changed == {}, "not in canonical form; run `rcmc fmt` to fix:\n" + "\n".join(changed.values())
 
 
 def test_descriptor_declares_both_licenses() -> None:

@@ -250,6 +250,28 @@ def edit(row_id: str, sets: tuple[str, ...], dry_run: bool, package: str | None)
 
 
 @cli.command(context_settings=CONTEXT)
+@click.option("--check", is_flag=True, help="Only report files that are not canonical (exit 1), with a diff.")
+@package_option
+@reports_errors
+def fmt(check: bool, package: str | None) -> None:
+    """Rewrite every table in canonical form (schema column order, rows sorted by ID, sorted lists).
+
+    Example:
+
+    \b
+        rcmc fmt --check
+    """
+    from rcmc.records import format_tables
+
+    changed = format_tables(package, check=check)
+    for file, diff in changed.items():
+        click.echo(diff if check else f"reformatted {file}")
+    if check and changed:
+        click.echo(f"{len(changed)} file(s) not in canonical form; run `rcmc fmt` to fix", err=True)
+        sys.exit(1)
+
+
+@cli.command(context_settings=CONTEXT)
 @click.argument("row_id")
 @click.option("--dry-run", is_flag=True, help="Check the removal without writing.")
 @package_option
@@ -357,7 +379,7 @@ def list_command(table: str, wheres: tuple[str, ...], year: int | None, fmt: str
     "formats",
     multiple=True,
     required=True,
-    type=click.Choice(["csv", "json", "parquet", "sqlite", "xlsx", "all"]),
+    type=click.Choice(["csv", "safe-csv", "json", "parquet", "sqlite", "xlsx", "all"]),
     help="Format to write (repeatable).",
 )
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder (empty or holding earlier exports).")

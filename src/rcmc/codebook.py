@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 
@@ -72,7 +73,8 @@ def _examples(rows: list[dict[str, str]], column: str) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text safe inside a Markdown table cell and in the HTML made from it: no raw HTML, no pipes, one line."""
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
 
 
 def _coverage(rows: dict[str, list[dict[str, str]]]) -> list[str]:

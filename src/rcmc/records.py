@@ -173,6 +173,26 @@ def remove_row(row_id: str, path: str | os.PathLike | None = None, dry_run: bool
     raise UnknownRow(f"no row with ID {row_id!r} in any table")
 
 
+def format_tables(path: str | os.PathLike | None = None, check: bool = False) -> dict[str, str]:
+    """Rewrite every table in canonical form; return {file: unified diff} of what changed (or would, with `check`)."""
+    import difflib
+
+    package = open_package(path)
+    changed = {}
+    with locked(package):
+        for resource in package.resources.values():
+            if not resource.path.exists():
+                continue
+            before = resource.path.read_text(encoding="utf-8")
+            after = render_table(resource, current_rows(resource))
+            if after != before:
+                diff = difflib.unified_diff(before.splitlines(True), after.splitlines(True), resource.relpath, resource.relpath)
+                changed[resource.relpath] = "".join(diff)
+                if not check:
+                    write_atomic(resource.path, after)
+    return changed
+
+
 def _check_candidate(package: Package, tables: Mapping[str, list[dict[str, str]]]) -> None:
     with tempfile.TemporaryDirectory(prefix="rcmc-candidate-") as folder:
         candidate = _copy_package(package, Path(folder))

@@ -68,6 +68,20 @@ def changelog_entry(version: str, date: str, result: PackageDiff, first: bool = 
     return "\n".join(lines) + "\n"
 
 
+def insert_entry(changelog: str, entry: str) -> str:
+    """Put `entry` above the previous releases; notes written under [Unreleased] move into it."""
+    unreleased = re.search(r"^## \[Unreleased\][^\n]*\n(.*?)(?=^## \[|\Z)", changelog, flags=re.M | re.S)
+    if unreleased:
+        heading, notes = entry.split("\n", 1)
+        body = unreleased.group(1).strip()
+        merged = f"{heading}\n\n{body}\n{notes}" if body else entry
+        return changelog[: unreleased.start()] + "## [Unreleased]\n\n" + merged + "\n" + changelog[unreleased.end() :]
+    marker = re.search(r"^## \[", changelog, flags=re.M)
+    if marker:
+        return changelog[: marker.start()] + entry + "\n" + changelog[marker.start() :]
+    return changelog.rstrip("\n") + "\n\n" + entry
+
+
 def release(
     bump: str | None = None, path: str | os.PathLike | None = None, dry_run: bool = False, today: str | None = None
 ) -> Release:
@@ -92,23 +106,23 @@ def release(
         raise UsageError("this release removes IDs or columns (" + "; ".join(result.breaking[:3]) + "): it needs --bump major")
     first = previous.version == "0.0.0"
     version = package.version if first else bump_version(previous.version, bump)
-    entry = changelog_entry(version, today or dt.date.today().isoformat(), result, first=first)
+    date = today or dt.date.today().isoformat()
+    entry = changelog_entry(version, date, result, first=first)
     if not dry_run:
-        _write_release(root, package.descriptor, version, entry)
+        _write_release(root, package.descriptor, version, entry, date)
     return Release(version=version, entry=entry, diff=result, written=not dry_run)
 
 
-def _write_release(root: Path, descriptor: dict, version: str, entry: str) -> None:
+def _write_release(root: Path, descriptor: dict, version: str, entry: str, date: str) -> None:
     descriptor = {**descriptor, "version": version}
     write_atomic(root / "datapackage.json", json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
     changelog = root / "CHANGELOG.md"
     text = changelog.read_text(encoding="utf-8") if changelog.exists() else "# Changelog\n"
-    marker = re.search(r"^## \[(?!Unreleased)", text, flags=re.M)
-    text = text[: marker.start()] + entry + "\n" + text[marker.start() :] if marker else text.rstrip("\n") + "\n\n" + entry
-    write_atomic(changelog, text)
+    write_atomic(changelog, insert_entry(text, entry))
     for relative, pattern, replacement in (
         ("src/rcmc/__init__.py", r'__version__ = "[^"]+"', f'__version__ = "{version}"'),
         ("CITATION.cff", r"^version: .*$", f"version: {version}"),
+        ("CITATION.cff", r"^date-released: .*$", f"date-released: {date}"),
     ):
         target = root / relative
         if target.exists():

@@ -15,7 +15,7 @@ from rcmc.loader import package_frames
 from rcmc.package import Package, open_package
 from rcmc.validator import validate_package
 
-FORMATS = ("csv", "json", "parquet", "sqlite", "xlsx")
+FORMATS = ("csv", "safe-csv", "json", "parquet", "sqlite", "xlsx")
 Writer = Callable[[Package, dict, Path], list[Path]]
 
 
@@ -28,6 +28,7 @@ def _writers() -> dict[str, Writer]:
 
     return {
         "csv": csv_files.write,
+        "safe-csv": csv_files.write_safe,
         "json": json_files.write,
         "parquet": parquet_files.write,
         "sqlite": sqlite_db.write,
@@ -61,7 +62,7 @@ def export_package(formats: Iterable[str], out: str | os.PathLike, path: str | o
 def artifact_names(package: Package) -> set[str]:
     """Every top-level name an export may create in the output folder."""
     base = package.descriptor.get("name", "dataset")
-    return {"csv", "json", "parquet", f"{base}.sqlite", f"{base}.xlsx", f"{base}.zip", "SHA256SUMS"}
+    return {"csv", "safe-csv", "json", "parquet", f"{base}.sqlite", f"{base}.xlsx", f"{base}.zip", "SHA256SUMS"}
 
 
 def _check_target(target: Path, package: Package) -> None:
@@ -69,6 +70,8 @@ def _check_target(target: Path, package: Package) -> None:
         raise ExportRefused(f"{target} exists and is not a folder")
     if target.resolve() == package.root.resolve():
         raise ExportRefused("--out must not be the package folder itself")
+    if target.is_symlink() or any((target / name).is_symlink() for name in artifact_names(package)):
+        raise ExportRefused(f"{target} or an artifact in it is a symbolic link; exports never write through links")
     if target.is_dir():
         foreign = sorted(p.name for p in target.iterdir() if p.name not in artifact_names(package))
         if foreign:
