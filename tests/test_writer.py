@@ -79,3 +79,17 @@ def test_parallel_adds_all_land(package: Path, tmp_path: Path) -> None:
     assert all(p.returncode == 0 for p in processes), results
     ids = {row["source_id"] for row in current_rows(open_package(package).resource("sources"))}
     assert {f"example-wire-parallel-report-{n}" for n in range(10)} <= ids
+
+
+def test_atomic_write_keeps_file_mode(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    target = tmp_path / "table.csv"
+    target.write_text("old\n")
+    os.chmod(target, 0o644)
+    write_atomic(target, "new\n")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    fresh = tmp_path / "fresh.csv"
+    write_atomic(fresh, "x\n")
+    assert stat.S_IMODE(fresh.stat().st_mode) & 0o044 == 0o044
