@@ -50,6 +50,10 @@ def test_load_errors(package: Path) -> None:
         rcmc.load("parades", path=package)
     with pytest.raises(UsageError):
         rcmc.load("exercises", backend="spark", path=package)
+    set_cell(package, "exercises", 0, "kind", 'e"xercise')
+    with pytest.raises(TableUnreadable, match=r"data/exercises.csv:2: kind='e\"xercise' is not an allowed value"):
+        rcmc.load("exercises", path=package)
+    set_cell(package, "exercises", 0, "kind", "exercise")
     set_cell(package, "exercises", 0, "ships", "many")
     with pytest.raises(TableUnreadable, match="ships"):
         rcmc.load("exercises", path=package)

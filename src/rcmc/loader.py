@@ -51,7 +51,21 @@ def typed_frame(resource: Resource) -> pl.DataFrame:
     typed, type_problems, _ = parse_types(raw)
     if type_problems:
         raise TableUnreadable(f"{resource.relpath} has cells of the wrong type: {type_problems[0].to_text()}")
+    _refuse_unknown_enum_values(resource, typed)
     return _present(resource, typed.drop(LINE_COLUMN))
+
+
+def _refuse_unknown_enum_values(resource: Resource, frame: pl.DataFrame) -> None:
+    for field in resource.fields:
+        allowed = field.get("constraints", {}).get("enum")
+        if allowed is None:
+            continue
+        unknown = frame.filter(pl.col(field["name"]).is_not_null() & ~pl.col(field["name"]).is_in(allowed))
+        if unknown.height:
+            line, value = unknown.select(LINE_COLUMN, field["name"]).row(0)
+            raise TableUnreadable(
+                f"{resource.relpath}:{line}: {field['name']}={value!r} is not an allowed value; run `rcmc validate`"
+            )
 
 
 def _present(resource: Resource, frame: pl.DataFrame) -> pl.DataFrame:
@@ -64,7 +78,7 @@ def _present(resource: Resource, frame: pl.DataFrame) -> pl.DataFrame:
         elif name in LIST_COLUMNS.get(resource.name, []):
             columns.append(col.str.split(";").alias(name))
         elif "enum" in field.get("constraints", {}):
-            columns.append(col.cast(pl.Enum(field["constraints"]["enum"])).alias(name))
+            columns.append(col.cast(pl.Enum(field["constraints"]["enum"]), strict=False).alias(name))
         else:
             columns.append(col)
     return frame.select(columns)
