@@ -79,10 +79,14 @@ def process_time(command: list[str], repeat: int = 5) -> float:
 
 
 def peak_rss_mb(folder: Path) -> float:
-    """Peak resident memory of a process validating `folder`, in MB."""
+    """Peak resident memory of a fresh process validating `folder`, in MB.
+
+    Read from /proc VmHWM, which starts afresh at exec; getrusage's ru_maxrss would
+    inherit the (large) high-water mark of this benchmarking parent.
+    """
     code = (
-        "import resource, sys; from rcmc.validator import validate; validate(sys.argv[1]);"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "import sys; from rcmc.validator import validate; validate(sys.argv[1]);"
+        "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))"
     )
     output = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=True).stdout
     return int(output.strip()) / 1024
