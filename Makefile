@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 
-.PHONY: all setup validate summary test lint docs release bench clean
+.PHONY: all setup validate summary test lint docs charts release bench clean
 
 ## all: set up .venv, validate the package and print its summary
 all: validate summary
@@ -29,6 +29,11 @@ summary: $(READY)
 ## docs: regenerate docs/codebook.md and .html from the schemas and data
 docs: $(READY)
 	$(BIN)/rcmc docs
+
+## charts: redraw the charts shown in the README (docs/charts/*.svg)
+charts: $(READY)
+	$(BIN)/rcmc chart exercises-per-year --out docs/charts/exercises-per-year.svg
+	$(BIN)/rcmc chart equipment-delivered --out docs/charts/equipment-delivered.svg
 
 ## release: bump the version from the data diff, write the CHANGELOG entry, build dist/
 release: $(READY)

@@ -461,6 +461,26 @@ def release(bump: str | None, dry_run: bool, out: str | None, package: str | Non
 
 
 @cli.command(context_settings=CONTEXT)
+@click.argument(
+    "name", type=click.Choice(["exercises-per-year", "equipment-delivered", "agreements-timeline", "confidence-per-year"])
+)
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Output file: .svg, .png or .html.")
+@package_option
+@reports_errors
+def chart(name: str, out: str, package: str | None) -> None:
+    """Draw a chart of the dataset to an SVG, PNG or standalone HTML file.
+
+    Example:
+
+    \b
+        rcmc chart exercises-per-year --out exercises.svg
+    """
+    from rcmc.charts import write_chart
+
+    click.echo(str(write_chart(name, out, package)))
+
+
+@cli.command(context_settings=CONTEXT)
 @click.option("--out", default=None, type=click.Path(file_okay=False), help="Folder for the codebook (default: docs/).")
 @package_option
 @reports_errors

@@ -1,0 +1,143 @@
+"""Charts of the dataset (altair, rendered to SVG/PNG by vl-convert or to standalone HTML)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from rcmc.errors import UsageError
+from rcmc.loader import package_frames
+from rcmc.package import open_package
+
+FORMATS = (".svg", ".png", ".html")
+WIDTH, HEIGHT = 640, 300
+
+
+def _exercises_per_year(frames: dict[str, pl.DataFrame]) -> tuple[list[dict], dict]:
+    data = (
+        frames["exercises"]
+        .group_by(pl.col("start_date").dt.year().alias("year"), pl.col("kind").cast(pl.Utf8))
+        .len("events")
+        .sort("year", "kind")
+    )
+    spec = {
+        "title": "Joint exercises and patrols per year",
+        "x": ("year:O", "Year"),
+        "y": ("events:Q", "Events"),
+        "color": ("kind:N", "Kind"),
+        "mark": "bar",
+    }
+    return data.to_dicts(), spec
+
+
+def _equipment_delivered(frames: dict[str, pl.DataFrame]) -> tuple[list[dict], dict]:
+    items = frames["equipment"].filter(pl.col("quantity_delivered").is_not_null() & pl.col("delivery_first_year").is_not_null())
+    items = items.with_columns(pl.col("delivery_last_year").fill_null(pl.col("delivery_first_year")).alias("last"))
+    spread = (
+        items.with_columns(
+            pl.int_ranges("delivery_first_year", pl.col("last") + 1).alias("year"),
+            (pl.col("quantity_delivered") / (pl.col("last") - pl.col("delivery_first_year") + 1)).alias("units"),
+        )
+        .explode("year")
+        .group_by("year", pl.col("category").cast(pl.Utf8))
+        .agg(pl.col("units").sum().round(1))
+        .sort("year", "category")
+    )
+    spec = {
+        "title": "Equipment delivered per year, by category",
+        "subtitle": "Delivered quantity spread evenly over each line item's delivery years; items without both are left out.",
+        "x": ("year:O", "Year"),
+        "y": ("units:Q", "Units delivered"),
+        "color": ("category:N", "Category"),
+        "mark": "bar",
+    }
+    return spread.to_dicts(), spec
+
+
+def _agreements_timeline(frames: dict[str, pl.DataFrame]) -> tuple[list[dict], dict]:
+    data = (
+        frames["agreements"]
+        .filter(pl.col("signed_date").is_not_null())
+        .group_by(pl.col("signed_date").dt.year().alias("year"), pl.col("kind").cast(pl.Utf8))
+        .len("agreements")
+        .sort("year", "kind")
+    )
+    spec = {
+        "title": "Agreements and contracts by year signed",
+        "x": ("year:O", "Year signed"),
+        "y": ("kind:N", "Kind"),
+        "color": ("kind:N", "Kind"),
+        "mark": "circle",
+        "size": ("agreements:Q", "Agreements"),
+    }
+    return data.to_dicts(), spec
+
+
+def _confidence_per_year(frames: dict[str, pl.DataFrame]) -> tuple[list[dict], dict]:
+    parts = [
+        frames["exercises"].select(pl.col("start_date").dt.year().alias("year"), "confidence"),
+        frames["agreements"].select(pl.col("signed_date").dt.year().alias("year"), "confidence"),
+        frames["equipment"].select(pl.col("order_year").cast(pl.Int32).alias("year"), "confidence"),
+    ]
+    data = (
+        pl.concat([p.with_columns(pl.col("confidence").cast(pl.Utf8), pl.col("year").cast(pl.Int32)) for p in parts])
+        .drop_nulls("year")
+        .group_by("year", "confidence")
+        .len("rows")
+        .sort("year", "confidence")
+    )
+    spec = {
+        "title": "Rows per year by confidence (exercises, agreements, equipment)",
+        "x": ("year:O", "Year"),
+        "y": ("rows:Q", "Rows"),
+        "color": ("confidence:N", "Confidence"),
+        "mark": "bar",
+    }
+    return data.to_dicts(), spec
+
+
+CHARTS: dict[str, Callable] = {
+    "exercises-per-year": _exercises_per_year,
+    "equipment-delivered": _equipment_delivered,
+    "agreements-timeline": _agreements_timeline,
+    "confidence-per-year": _confidence_per_year,
+}
+
+
+def build_chart(name: str, path: str | os.PathLike | None = None):
+    """The altair chart called `name` for the package at `path`."""
+    import altair as alt
+
+    if name not in CHARTS:
+        raise UsageError(f"no chart {name!r}; charts: {', '.join(CHARTS)}")
+    package = open_package(path)
+    records, spec = CHARTS[name](package_frames(package))
+    source = f"Data: {package.descriptor.get('name', 'dataset')} v{package.version}"
+    subtitle = [spec["subtitle"], source] if "subtitle" in spec else [source]
+    mark = getattr(alt.Chart(alt.Data(values=records)), f"mark_{spec['mark']}")()
+    encoding = {}
+    for channel in ("x", "y", "color", "size"):
+        if channel in spec:
+            field, title = spec[channel]
+            extra = {"legend": alt.Legend(format="d", tickMinStep=1)} if channel == "size" else {}
+            encoding[channel] = getattr(alt, channel.capitalize())(field, title=title, **extra)
+    tooltip = [spec[c][0] for c in ("x", "y", "color", "size") if c in spec]
+    chart = mark.encode(**encoding, tooltip=tooltip)
+    return chart.properties(title=alt.TitleParams(spec["title"], subtitle=subtitle), width=WIDTH, height=HEIGHT)
+
+
+def write_chart(name: str, out: str | os.PathLike, path: str | os.PathLike | None = None) -> Path:
+    """Render chart `name` to `out` (.svg, .png or .html)."""
+    target = Path(out)
+    if target.suffix not in FORMATS:
+        raise UsageError(f"--out must end in {', '.join(FORMATS)}")
+    chart = build_chart(name, path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.suffix == ".html":
+        chart.save(str(target), inline=True)
+    else:
+        chart.save(str(target))
+    return target

@@ -1,0 +1,40 @@
+"""rcmc chart: every chart renders with its title and source line; the README's charts are current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT
+from rcmc.charts import CHARTS, write_chart
+from rcmc.cli import cli
+
+README_CHARTS = ["exercises-per-year", "equipment-delivered"]
+
+
+@pytest.mark.parametrize("name", list(CHARTS))
+def test_chart_renders_svg_with_title_and_source(package: Path, tmp_path: Path, name: str) -> None:
+    result = CliRunner().invoke(cli, ["chart", name, "--out", str(tmp_path / f"{name}.svg"), "--package", str(package)])
+    assert result.exit_code == 0, result.output
+    svg = (tmp_path / f"{name}.svg").read_text()
+    assert svg.startswith("<svg") and "Data: russia-china-military-cooperation v0.1.0" in svg
+
+
+def test_chart_html_is_standalone(package: Path, tmp_path: Path) -> None:
+    write_chart("exercises-per-year", tmp_path / "chart.html", package)
+    html = (tmp_path / "chart.html").read_text()
+    assert "<html" in html and "cdn.jsdelivr" not in html
+
+
+def test_chart_rejects_unknown_suffix(package: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["chart", "exercises-per-year", "--out", str(tmp_path / "x.gif"), "--package", str(package)])
+    assert result.exit_code == 2 and "--out must end in .svg, .png, .html" in result.output
+
+
+@pytest.mark.parametrize("name", README_CHARTS)
+def test_readme_charts_are_current(tmp_path: Path, name: str) -> None:
+    fresh = write_chart(name, tmp_path / f"{name}.svg", ROOT)
+    committed = ROOT / "docs" / "charts" / f"{name}.svg"
+    assert fresh.read_bytes() == committed.read_bytes(), f"{committed} is stale: run `make charts`"
