@@ -481,6 +481,24 @@ def chart(name: str, out: str, package: str | None) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@package_option
+@reports_errors
+def serve(host: str, port: int, package: str | None) -> None:
+    """Browse and query the data in datasette (SQLite export with descriptions and facets).
+
+    Example:
+
+    \b
+        rcmc serve --port 8001
+    """
+    from rcmc.serve import serve as run_datasette
+
+    sys.exit(run_datasette(package, host, port))
+
+
+@cli.command(context_settings=CONTEXT)
 @click.option("--out", default=None, type=click.Path(file_okay=False), help="Folder for the codebook (default: docs/).")
 @package_option
 @reports_errors

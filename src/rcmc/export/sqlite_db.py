@@ -48,6 +48,10 @@ def create_table_sql(resource: Resource) -> str:
         required = " NOT NULL" if field.get("constraints", {}).get("required") else ""
         check = f' CHECK ("{field["name"]}" IN (0, 1))' if field.get("type") == "boolean" else ""
         lines.append(f'  "{field["name"]}" {sql_type}{required}{check}')
+    for field in resource.fields:  # a year column per partial date, for faceting and grouping
+        if field["name"].endswith("_date"):
+            name = field["name"][: -len("_date")] + "_year"
+            lines.append(f'  "{name}" INTEGER GENERATED ALWAYS AS (CAST(substr("{field["name"]}", 1, 4) AS INTEGER)) VIRTUAL')
     lines.append(f'  PRIMARY KEY ("{resource.primary_key}")')
     for key in resource.schema.get("foreignKeys", []):
         fields = key["fields"] if isinstance(key["fields"], list) else [key["fields"]]
