@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
 
-.PHONY: all setup validate summary test lint docs charts release bench clean
+.PHONY: all setup validate summary test lint docs charts site release bench clean
 
 ## all: set up .venv, validate the package and print its summary
 all: validate summary
@@ -34,6 +34,10 @@ docs: $(READY)
 charts: $(READY)
 	$(BIN)/rcmc chart exercises-per-year --out docs/charts/exercises-per-year.svg
 	$(BIN)/rcmc chart equipment-delivered --out docs/charts/equipment-delivered.svg
+
+## site: build the static website into site/ (open site/index.html, no server needed)
+site: $(READY)
+	$(BIN)/rcmc site --out site
 
 ## release: bump the version from the data diff, write the CHANGELOG entry, build dist/
 release: $(READY)

@@ -481,6 +481,23 @@ def chart(name: str, out: str, package: str | None) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder for the site (new, or an earlier site).")
+@package_option
+@reports_errors
+def site(out: str, package: str | None) -> None:
+    """Build a static website: home page with charts and downloads, searchable tables, a page per row, the codebook.
+
+    Example:
+
+    \b
+        rcmc site --out site/
+    """
+    from rcmc.site import build_site
+
+    click.echo(str(build_site(out, package)))
+
+
+@cli.command(context_settings=CONTEXT)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
 @package_option

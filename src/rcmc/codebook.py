@@ -99,11 +99,16 @@ def _coverage(rows: dict[str, list[dict[str, str]]]) -> list[str]:
     return [*lines, ""]
 
 
-def render_html(markdown: str, title: str) -> str:
-    """A standalone HTML page of the codebook."""
+def markdown_body(markdown: str) -> str:
+    """HTML for a Markdown text (GitHub flavour, tables included)."""
     from marko.ext.gfm import gfm
 
-    body = gfm.convert(markdown)
+    return gfm.convert(markdown)
+
+
+def render_html(markdown: str, title: str) -> str:
+    """A standalone HTML page of the codebook."""
+    body = markdown_body(markdown)
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{title}</title><style>body{{font-family:sans-serif;max-width:75rem;margin:auto;padding:1rem}}"

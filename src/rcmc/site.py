@@ -1,0 +1,165 @@
+"""A static, self-contained website of the package: works from file:// and any static host."""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+from pathlib import Path
+
+from rcmc.package import Package, Resource, open_package
+from rcmc.records import current_rows
+
+ASSETS = Path(__file__).parent / "site_assets"
+SUMMARY_COLUMNS = 6
+
+
+def esc(value: object) -> str:
+    """HTML-escaped text of any value."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def link(url: str, text: str) -> str:
+    """An <a> for https URLs only; anything else is shown as plain text."""
+    if url.startswith("https://"):
+        return f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(text)}</a>'
+    return esc(text)
+
+
+def page(title: str, body: str, depth: int) -> str:
+    """A whole HTML page; `depth` is how many folders below the site root it lives."""
+    up = "../" * depth
+    nav = (
+        f'<nav><a href="{up}index.html">Home</a><a href="{up}tables/exercises.html">Exercises</a>'
+        f'<a href="{up}tables/agreements.html">Agreements</a><a href="{up}tables/equipment.html">Equipment</a>'
+        f'<a href="{up}tables/sources.html">Sources</a><a href="{up}codebook.html">Codebook</a></nav>'
+    )
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{esc(title)}</title><link rel="stylesheet" href="{up}assets/site.css"></head>\n'
+        f"<body>{nav}\n<h1>{esc(title)}</h1>\n{body}\n</body></html>\n"
+    )
+
+
+def _row_href(table: str, row_id: str, depth: int) -> str:
+    return f"{'../' * depth}rows/{table}/{esc(row_id)}.html"
+
+
+def table_page(resource: Resource, rows: list[dict[str, str]]) -> str:
+    """A searchable, sortable, filterable table of every row."""
+    names = resource.field_names[:SUMMARY_COLUMNS]
+    filters = []
+    for index, name in enumerate(names):
+        allowed = resource.field(name).get("constraints", {}).get("enum")
+        if allowed:
+            options = "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in allowed)
+            filters.append(
+                f'<label>{esc(name)} <select data-column="{index}"><option value="">all</option>{options}</select></label>'
+            )
+    head = "".join(f'<th scope="col">{esc(n)}</th>' for n in names)
+    body = []
+    for row in rows:
+        key = row[resource.primary_key]
+        cells = [f'<td><a href="{_row_href(resource.name, key, 1)}">{esc(key)}</a></td>']
+        cells += [f"<td>{esc(row[n])}</td>" for n in names[1:]]
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    controls = (
+        f'<div class="controls"><label>Search <input id="search" type="search" autocomplete="off"></label>'
+        f'{"".join(filters)}<span><span id="count">{len(rows)}</span> of {len(rows)} rows</span></div>'
+    )
+    table = f'<table id="rows"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return page(resource.name.capitalize(), controls + table + '\n<script src="../assets/table.js"></script>', 1)
+
+
+def row_page(resource: Resource, row: dict[str, str], sources: dict[str, dict[str, str]], equipment: list[dict[str, str]]) -> str:
+    """Every field of one row with its meaning, its sources as links, and an agreement's line items."""
+    lines = []
+    for field in resource.fields:
+        value = row[field["name"]]
+        if field["name"] == "url":
+            shown = link(value, value)
+        elif field["name"] == "agreement_id" and resource.name == "equipment":
+            shown = f'<a href="{_row_href("agreements", value, 2)}">{esc(value)}</a>'
+        else:
+            shown = esc(value)
+        lines.append(
+            f'<tr><th scope="row">{esc(field["name"])}</th><td>{shown}'
+            f'<div class="meaning">{esc(field.get("description", ""))}</div></td></tr>'
+        )
+    cited = [sources[i] for i in row.get("source_ids", "").split(";") if i in sources]
+    parts = [f"<table>{''.join(lines)}</table>"]
+    if cited:
+        items = "".join(
+            f"<li>{link(s['url'], s['title'])} ({esc(s['publisher'])}, {esc(s['published_date'] or 'undated')}) "
+            f'<a href="{_row_href("sources", s["source_id"], 2)}">record</a></li>'
+            for s in cited
+        )
+        parts.append(f"<h2>Sources</h2><ul>{items}</ul>")
+    if equipment:
+        items = "".join(
+            f'<li><a href="{_row_href("equipment", e["item_id"], 2)}">{esc(e["designation"])}</a>: '
+            f"{esc(e['quantity_ordered'] or '?')} ordered, {esc(e['quantity_delivered'] or '?')} delivered</li>"
+            for e in equipment
+        )
+        parts.append(f"<h2>Equipment line items</h2><ul>{items}</ul>")
+    return page(f"{resource.name}: {row[resource.primary_key]}", "\n".join(parts), 2)
+
+
+def home_page(package: Package, counts: dict[str, int], downloads: list[Path], out: Path, charts: list[Path]) -> str:
+    """What the dataset is, headline counts, charts and download links with sizes and SHA-256."""
+    from rcmc.export.bundle import sha256
+
+    d = package.descriptor
+    count_items = "".join(f'<li><a href="tables/{name}.html">{esc(name)}</a>: {n} rows</li>' for name, n in counts.items())
+    chart_items = "".join(
+        f'<img src="{esc(c.relative_to(out).as_posix())}" alt="{esc(c.stem.replace("-", " "))}">' for c in charts
+    )
+    rows = "".join(
+        f'<tr><td><a href="{esc(p.relative_to(out).as_posix())}">{esc(p.relative_to(out).as_posix())}</a></td>'
+        f"<td>{p.stat().st_size:,}</td><td><code>{sha256(p)}</code></td></tr>"
+        for p in downloads
+    )
+    body = (
+        f"<p>{esc(d.get('description', ''))}</p><p>Version {esc(package.version)}. Data licensed CC BY 4.0.</p>"
+        f'<ul>{count_items}</ul><div class="charts">{chart_items}</div>'
+        f"<h2>Downloads</h2><table><thead><tr><th>file</th><th>bytes</th><th>SHA-256</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+    return page(d.get("title", d.get("name", "")), body, 0)
+
+
+def build_site(out: str | os.PathLike, path: str | os.PathLike | None = None) -> Path:
+    """Write the whole site into `out` (a new or earlier site folder) and return the home page."""
+    from rcmc.charts import CHARTS, write_chart
+    from rcmc.codebook import markdown_body, render_codebook
+    from rcmc.export import export_package
+
+    package = open_package(path)
+    target = Path(out)
+    for generated in ("tables", "rows", "charts", "assets", "downloads"):
+        shutil.rmtree(target / generated, ignore_errors=True)
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ASSETS, target / "assets")
+    downloads = [
+        p for p in export_package(["all"], target / "downloads", package.root) if p.suffix in (".zip", ".sqlite", ".xlsx")
+    ]
+    charts = [write_chart(name, target / "charts" / f"{name}.svg", package.root) for name in CHARTS]
+    rows = {name: current_rows(resource) for name, resource in package.resources.items()}
+    sources = {s["source_id"]: s for s in rows["sources"]}
+    for name, resource in package.resources.items():
+        _write(target / "tables" / f"{name}.html", table_page(resource, rows[name]))
+        for row in rows[name]:
+            equipment = [
+                e for e in rows.get("equipment", []) if name == "agreements" and e["agreement_id"] == row["agreement_id"]
+            ]
+            _write(target / "rows" / name / f"{row[resource.primary_key]}.html", row_page(resource, row, sources, equipment))
+    _write(target / "codebook.html", page("Codebook", markdown_body(render_codebook(package)), 0))
+    home = target / "index.html"
+    _write(home, home_page(package, {n: len(r) for n, r in rows.items()}, downloads, target, charts))
+    return home
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
