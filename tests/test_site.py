@@ -44,6 +44,7 @@ def browser():
 @pytest.fixture
 def site(package: Path, tmp_path: Path) -> Path:
     set_cell(package, "exercises", 0, "location", '<b>Yellow Sea</b> & "co"')
+    set_cell(package, "exercises", 1, "notes", "<script>alert(1)</script>")
     build_site(tmp_path / "site", package)
     return tmp_path / "site"
 
@@ -95,6 +96,12 @@ def test_enum_filter_and_sort(browser, site: Path) -> None:
     header.click()
     first = browser.find_elements(By.CSS_SELECTOR, "#rows tbody tr")[0]
     assert first.find_element(By.TAG_NAME, "a").text == "security-belt-2019"
+
+
+def test_script_in_a_cell_is_shown_as_text(browser, site: Path) -> None:
+    assert open_page(browser, site / "rows" / "exercises" / "security-belt-2019.html") == []
+    assert "<script>alert(1)</script>" in browser.find_element(By.TAG_NAME, "body").text
+    assert browser.find_elements(By.XPATH, "//script[contains(., 'alert(1)')]") == []
 
 
 def test_cells_are_escaped(site: Path) -> None:
