@@ -18,8 +18,6 @@ from slugify import slugify
 from rcmc.csvfile import LINE_COLUMN, read_raw
 from rcmc.errors import InvalidRow, UnknownRow, UsageError
 from rcmc.package import Package, Resource, open_package
-from rcmc.problems import Problem
-from rcmc.rules import LIST_COLUMNS
 from rcmc.validator import validate_package
 from rcmc.writer import canonical_cell, render_table, write_atomic
 
@@ -222,13 +220,3 @@ def _write(package: Package, tables: Mapping[str, list[dict[str, str]]]) -> None
     for name, rows in tables.items():
         resource = package.resource(name)
         write_atomic(resource.path, render_table(resource, rows))
-
-
-def problems_of(error: InvalidRow) -> list[Problem]:
-    """The problems carried by a rejected change."""
-    return list(error.problems)
-
-
-def list_column_names(table: str) -> list[str]:
-    """Columns of `table` holding `;`-separated lists."""
-    return LIST_COLUMNS.get(table, [])

@@ -14,11 +14,8 @@ def write(package: Package, frames: dict, out: Path) -> list[Path]:
     if folder.exists():
         shutil.rmtree(folder)
     written = []
-    for relative in [
-        "datapackage.json",
-        *(r.relpath for r in package.resources.values()),
-        *(f"schemas/{r.name}.json" for r in package.resources.values()),
-    ]:
+    schema_files = [r["schema"] for r in package.descriptor["resources"] if isinstance(r.get("schema"), str)]
+    for relative in ["datapackage.json", *(r.relpath for r in package.resources.values()), *schema_files]:
         source, target = package.root / relative, folder / relative
         if source.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
