@@ -64,11 +64,27 @@ def test_breaking_a_constraint_is_reported(package: Path, table: str, field: dic
     set_cell(package, table, 0, field["name"], value)
 
     problems = validate(package)
+    if constraint != "type":  # type errors are found while parsing, before the constraint checks
+        assert _pre_check_flags(package, table), "the one-pass pre-check must send this table to pandera"
 
     expected = [p for p in problems if (p.file, p.line, p.column, p.rule) == (f"data/{table}.csv", 2, field["name"], constraint)]
     assert expected, f"no {constraint} problem at data/{table}.csv:2 {field['name']}; got {problems}"
     if constraint not in ("required", "unique"):
         assert expected[0].value == value
+
+
+def _pre_check_flags(package: Path, table: str) -> bool:
+    from rcmc.csvfile import read_raw
+    from rcmc.package import open_package
+    from rcmc.schema import may_violate, parse_types
+
+    resource = open_package(package).resource(table)
+    raw, problems = read_raw(resource)
+    return bool(problems) or may_violate(resource, parse_types(raw)[0])
+
+
+def test_pre_check_passes_clean_tables(package: Path) -> None:
+    assert not any(_pre_check_flags(package, table) for table in ("agreements", "equipment", "exercises", "sources"))
 
 
 def test_constraint_comes_from_the_json(package: Path) -> None:

@@ -160,11 +160,44 @@ def check_constraints(
     `skip` holds (row index, column) cells already reported as type errors, whose
     null cast would otherwise be reported again as `required`.
     """
+    if not may_violate(resource, typed):
+        return []
     try:
         build_schema(resource).validate(typed, lazy=True)  # a DataFrame, so data checks run
     except SchemaErrors as errors:
         return _to_problems(resource, errors.failure_cases, raw, skip)
     return []
+
+
+def may_violate(resource: Resource, typed: pl.DataFrame) -> bool:
+    """Whether any cell could break a constraint, tested in one parallel polars pass.
+
+    A clean table (the usual case) then skips pandera, which runs one query per
+    check; any hit sends the table to pandera, which finds and names every failure.
+    The expressions are generated from the same Table Schema constraints.
+    """
+    flags = []
+    for field in resource.fields:
+        col, constraints = pl.col(field["name"]), field.get("constraints", {})
+        if constraints.get("required"):
+            flags.append(col.is_null().any())
+        if constraints.get("unique"):
+            flags.append(col.drop_nulls().is_duplicated().any())
+        if "enum" in constraints:
+            flags.append((col.is_not_null() & ~col.is_in(constraints["enum"])).any())
+        if "minimum" in constraints:
+            flags.append((col < constraints["minimum"]).any())
+        if "maximum" in constraints:
+            flags.append((col > constraints["maximum"]).any())
+        if "pattern" in constraints:
+            flags.append((col.is_not_null() & ~col.str.contains(anchored(constraints["pattern"]))).any())
+        if "minLength" in constraints:
+            flags.append((col.str.len_chars() < constraints["minLength"]).any())
+        if "maxLength" in constraints:
+            flags.append((col.str.len_chars() > constraints["maxLength"]).any())
+    if not flags:
+        return False
+    return bool(typed.select(pl.any_horizontal(flags).fill_null(False)).item())
 
 
 def _to_problems(resource: Resource, failures: pl.DataFrame, raw: RawTable, skip: set[tuple[int, str]]) -> list[Problem]:
