@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,14 @@ def test_structural_defects(package: Path, content: bytes, rule: str, line: int)
     (package / "data" / "sources.csv").write_bytes(content)
     found = [(p.file, p.line, p.rule) for p in validate(package) if p.file == "data/sources.csv"]
     assert found == [("data/sources.csv", line, rule)]
+
+
+@pytest.mark.parametrize("content", [b"x\x01\x06\x00", gzip.compress(b"source_id,title\n")])
+def test_compressed_bytes_are_not_unpacked(package: Path, content: bytes) -> None:
+    """Found by fuzzing: polars sniffs compression and raised on a zlib-looking header."""
+    (package / "data" / "sources.csv").write_bytes(content)
+    problems = [p for p in validate(package) if p.file == "data/sources.csv"]
+    assert problems and problems[0].rule in ("encoding", "header", "csv-syntax", "ragged-row")
 
 
 def test_unclosed_quote_is_located(package: Path) -> None:

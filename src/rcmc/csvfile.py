@@ -17,6 +17,7 @@ from rcmc.problems import Problem
 
 LINE_COLUMN = "_line"
 MAX_CELL_BYTES = 2**31 - 1
+COMPRESSED_MAGIC = (b"\x1f\x8b", b"x\x01", b"x\x5e", b"x\x9c", b"x\xda", b"\x28\xb5\x2f\xfd", b"BZh")
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ def _read_fast(resource: Resource, shape: _Shape) -> pl.DataFrame | None:
     any doubt falls back to the csv module, which locates the defect.
     """
     names = resource.field_names
+    if shape.header.startswith(COMPRESSED_MAGIC):
+        return None  # polars would silently decompress it; the exact path reports the bytes as they are
     try:
         header = next(csv.reader(io.StringIO(shape.header.decode("utf-8"), newline="")), [])
         lines = pl.read_csv(
@@ -98,7 +101,7 @@ def _read_fast(resource: Resource, shape: _Shape) -> pl.DataFrame | None:
             empty_string_is_null=False,
             truncate_ragged_lines=True,
         )
-    except (UnicodeDecodeError, pl.exceptions.PolarsError):
+    except (UnicodeDecodeError, OSError, pl.exceptions.PolarsError):
         return None  # e.g. invalid UTF-8: the exact path locates it
     if shape.newlines == 0 or header != names:
         return None
