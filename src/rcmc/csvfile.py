@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
+import os
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import polars as pl
 
@@ -32,7 +35,8 @@ def read_raw(resource: Resource) -> tuple[RawTable | None, list[Problem]]:
     """Read `resource`'s CSV; return the raw table, or None with the structural problems found."""
     file = resource.relpath
     try:
-        data = resource.path.read_bytes()
+        with resource.path.open("rb") as handle:
+            head, has_cr = _scan_head(handle)
     except FileNotFoundError:
         return None, [
             _problem(
@@ -43,16 +47,20 @@ def read_raw(resource: Resource) -> tuple[RawTable | None, list[Problem]]:
                 "create it with the header row from the schema, or fix the resource's 'path'",
             )
         ]
-    problems = _byte_problems(file, data)
-    if problems:
-        return None, problems
-    shape = _Shape(header=data[: max(data.find(b"\n"), 0)], newlines=data.count(b"\n"), ends_with_newline=data.endswith(b"\n"))
-    del data  # polars reads (and maps) the file itself: keeping the bytes would double peak memory
-    fast = _read_fast(resource, shape)
+    if _head_problems(head, has_cr):
+        problems = _byte_problems(file, resource.path.read_bytes())
+        if problems:
+            return None, problems
+    fast = _read_fast(resource, head)
     if fast is not None:
         return RawTable(resource, fast), []
-    data = resource.path.read_bytes()
-    text, problems = _decode(file, data)
+    return _read_exact(resource)
+
+
+def _read_exact(resource: Resource) -> tuple[RawTable | None, list[Problem]]:
+    """Parse with the csv module, which locates every structural defect (slow, used only when in doubt)."""
+    file = resource.relpath
+    text, problems = _decode(file, resource.path.read_bytes())
     if problems:
         return None, problems
     rows, lines, problems = _parse(file, text)
@@ -70,63 +78,71 @@ def _problem(
     return Problem(file=file, line=line, column=column, value=value, rule=rule, message=message, hint=hint)
 
 
-@dataclass(frozen=True)
-class _Shape:
-    """What the fast path needs to know of the raw bytes."""
-
-    header: bytes
-    newlines: int
-    ends_with_newline: bool
+HEAD_BYTES = 1 << 16
 
 
-def _read_fast(resource: Resource, shape: _Shape) -> pl.DataFrame | None:
+def _scan_head(handle: BinaryIO) -> tuple[bytes, bool]:
+    """The file's first bytes (at least its header line, when it has one) and whether it holds a CR anywhere."""
+    size = os.fstat(handle.fileno()).st_size
+    if size == 0:
+        return b"", False
+    with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        first_newline = mapped.find(b"\n")
+        head = mapped[: max(HEAD_BYTES, first_newline + 1)]
+        return head, mapped.find(b"\r") != -1
+
+
+def _head_problems(head: bytes, has_cr: bool) -> bool:
+    """Whether the byte-level checks (empty, BOM, CR) must look at the whole file."""
+    return has_cr or not head.strip() or head.startswith(b"\xef\xbb\xbf")
+
+
+def _read_fast(resource: Resource, head: bytes) -> pl.DataFrame | None:
     """Parse with polars when the file is structurally sound; None sends it to the exact, slower path.
 
-    polars pads short rows silently, so every line without a quote character must
-    hold exactly one separator per column boundary (a blank line fails this too);
-    any doubt falls back to the csv module, which locates the defect.
+    polars raises on long rows and unclosed quotes but pads short rows and blank
+    lines with nulls, and every such row has a null last cell: when the last
+    column has nulls, the separators are counted to rule them out. Any doubt
+    falls back to the csv module, which locates the defect.
     """
     names = resource.field_names
-    if shape.header.startswith(COMPRESSED_MAGIC):
+    if head.startswith(COMPRESSED_MAGIC):
         return None  # polars would silently decompress it; the exact path reports the bytes as they are
+    newline = head.find(b"\n")
     try:
-        header = next(csv.reader(io.StringIO(shape.header.decode("utf-8"), newline="")), [])
-        lines = pl.read_csv(
-            resource.path,
-            has_header=False,
-            separator="\x1f",
-            quote_char=None,
-            infer_schema=False,
-            new_columns=["line"],
-            empty_string_is_null=False,
-            truncate_ragged_lines=True,
-        )
-    except (UnicodeDecodeError, OSError, pl.exceptions.PolarsError):
-        return None  # e.g. invalid UTF-8: the exact path locates it
-    if shape.newlines == 0 or header != names:
-        return None
-    unquoted = lines.filter(~pl.col("line").str.contains('"', literal=True))
-    if unquoted.filter(pl.col("line").str.count_matches(",", literal=True) != len(names) - 1).height:
-        return None
-    del lines, unquoted
-    try:
+        header_text = (head if newline == -1 else head[:newline]).decode("utf-8")
+        header = next(csv.reader(io.StringIO(header_text, newline="")), [])
         frame = pl.read_csv(resource.path, infer_schema=False, has_header=True, raise_if_empty=False)
-    except pl.exceptions.PolarsError:
+    except (UnicodeDecodeError, OSError, pl.exceptions.PolarsError):
+        return None  # e.g. invalid UTF-8 or an unclosed quote: the exact path locates it
+    if newline == -1 or header != names or frame.columns != names:
         return None
-    if frame.columns != names:
+    if frame.get_column(names[-1]).null_count() and not _separators_match(resource, frame):
         return None
-    return frame.with_columns(_line_numbers(frame, shape))
+    return frame.with_columns(_line_numbers(frame, quoted=b'"' in head or _has_quote(resource)))
 
 
-def _line_numbers(frame: pl.DataFrame, shape: _Shape) -> pl.Expr:
+def _has_quote(resource: Resource) -> bool:
+    with resource.path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        return mapped.find(b'"') != -1
+
+
+def _separators_match(resource: Resource, frame: pl.DataFrame) -> bool:
+    """Whether every record has one comma per column boundary: no short rows and no blank lines."""
+    in_cells = frame.select(pl.sum_horizontal(pl.all().str.count_matches(",", literal=True).sum())).item()
+    expected = (frame.height + 1) * (frame.width - 1) + (in_cells or 0)
+    return resource.path.read_bytes().count(b",") == expected
+
+
+def _line_numbers(frame: pl.DataFrame, quoted: bool) -> pl.Expr:
     """Line where each record starts: one line per record, plus the newlines inside earlier quoted cells."""
     index = pl.int_range(pl.len(), dtype=pl.Int64) + 2
-    embedded = shape.newlines - frame.height - (1 if shape.ends_with_newline else 0)
-    if embedded == 0:
+    if not quoted:
+        return index.alias(LINE_COLUMN)  # a newline inside a cell needs quotes
+    counts = frame.select(pl.all().str.count_matches("\n", literal=True).sum()).row(0, named=True)
+    multiline = [name for name, count in counts.items() if count]
+    if not multiline:
         return index.alias(LINE_COLUMN)
-    multiline = [
-        name for name, found in frame.select(pl.all().str.contains("\n", literal=True).any()).row(0, named=True).items() if found
-    ]
     newlines = pl.sum_horizontal(pl.col(name).str.count_matches("\n", literal=True).fill_null(0) for name in multiline)
     return (index + newlines.cum_sum().shift(1, fill_value=0)).alias(LINE_COLUMN)
 

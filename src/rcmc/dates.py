@@ -30,6 +30,9 @@ def precision(col: pl.Expr) -> pl.Expr:
 
 
 def starts_before(earlier: pl.Expr, later: pl.Expr) -> pl.Expr:
-    """True where `later` is before `earlier`, comparing both at the coarser precision."""
-    width = pl.min_horizontal(earlier.str.len_chars(), later.str.len_chars())
-    return later.str.slice(0, width) < earlier.str.slice(0, width)
+    """True where `later` is before `earlier`, comparing both at the coarser precision.
+
+    ISO text sorts like the dates it names, except that a coarser date sorts before
+    the finer dates inside it (`2021-05` < `2021-05-03`), which is no contradiction.
+    """
+    return (later < earlier) & ~earlier.str.starts_with(later)

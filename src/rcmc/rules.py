@@ -30,21 +30,38 @@ class Table:
     resource: Resource
     frame: pl.DataFrame
     _exploded: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False, compare=False)
+    _distinct: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False, compare=False)
+    _row_flags: dict[int, bool] = field(default_factory=dict, repr=False, compare=False)
+
+    def row_check_fails(self, check: RowCheck) -> bool:
+        """Whether any row fails `check`; every row check of the table is tested in one parallel pass."""
+        if not self._row_flags:
+            mine = [(i, c) for i, c in enumerate(ROW_CHECKS) if c.table == self.resource.name]
+            if mine:
+                flags = self.frame.select(c.mask.fill_null(False).any().alias(str(i)) for i, c in mine).row(0, named=True)
+                self._row_flags.update({int(i): bool(found) for i, found in flags.items()})
+        return self._row_flags.get(ROW_CHECKS.index(check), False)
+
+    def distinct(self, column: str) -> pl.DataFrame:
+        """The column's distinct non-null values, as a one-column frame (computed once).
+
+        Codes, lists of codes and dates repeat a lot, so a rule can test the few
+        distinct values and look for rows only when one of them fails.
+        """
+        if column not in self._distinct:
+            self._distinct[column] = self.frame.select(pl.col(column).drop_nulls().unique())
+        return self._distinct[column]
 
     def exploded(self, column: str) -> pl.DataFrame:
-        """One row per item of a `;`-list column: row position, line, raw cell and item (computed once)."""
+        """One row per item of a `;`-list column: `_row` (position of the cell) and `_item` (computed once)."""
         if column not in self._exploded:
-            self._exploded[column] = (
-                self.frame.select(
-                    pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"),
-                    LINE_COLUMN,
-                    column,
-                    pl.col(column).str.split(";").alias("_item"),
-                )
-                .explode("_item")
-                .filter(pl.col("_item").is_not_null())
-            )
+            self._exploded[column] = _items(self.frame, column)
         return self._exploded[column]
+
+    def with_cells(self, items: pl.DataFrame, column: str) -> pl.DataFrame:
+        """`items` (a few exploded rows) with the line and the whole cell of the row each came from."""
+        cells = self.frame.select(LINE_COLUMN, column)[items.get_column("_row")]
+        return items.drop(LINE_COLUMN, column, strict=False).hstack(cells)
 
 
 Tables = dict[str, Table]
@@ -67,6 +84,35 @@ def rule(name: str, hint: str) -> Callable[[Rule], Rule]:
 def run_rules(tables: Tables) -> list[Problem]:
     """Run every registered rule."""
     return [problem for check in RULES.values() for problem in check(tables)]
+
+
+@dataclass(frozen=True, eq=False)
+class RowCheck:
+    """A test of single rows: the table, the column to report, a mask true on failing rows, the message."""
+
+    table: str
+    column: str
+    mask: pl.Expr
+    message: Callable[[dict], str]
+
+
+ROW_CHECKS: list[RowCheck] = []
+
+
+def row_rule(name: str, hint: str, checks: list[RowCheck]) -> None:
+    """Register a rule made of row checks; they share one pass per table (see Table.row_check_fails)."""
+    ROW_CHECKS.extend(checks)
+
+    def run(tables: Tables) -> list[Problem]:
+        problems = []
+        for check in checks:
+            table = tables.get(check.table)
+            if table is not None and table.row_check_fails(check):
+                rows = table.frame.filter(check.mask.fill_null(False))
+                problems += _report(table, rows, check.column, name, check.message)
+        return problems
+
+    rule(name, hint)(run)
 
 
 def _report(
@@ -96,11 +142,16 @@ def _free_text_columns(table: Table) -> Iterable[str]:
     ]
 
 
+def _padded(col: pl.Expr) -> pl.Expr:
+    """True where the cell starts or ends with Unicode whitespace (a length test: faster than a regex)."""
+    return (col.str.strip_chars().str.len_bytes() != col.str.len_bytes()).fill_null(False)
+
+
 @rule("whitespace", "remove spaces, tabs or newlines at the start and end of the cell")
 def whitespace(tables: Tables) -> list[Problem]:
     problems = []
     for table in tables.values():
-        padded = {column: pl.col(column).str.contains(r"^\s|\s$").fill_null(False) for column in _free_text_columns(table)}
+        padded = {column: _padded(pl.col(column)) for column in _free_text_columns(table)}
         flagged = table.frame.select(expr.any().alias(column) for column, expr in padded.items()).row(0, named=True)
         for column in (c for c, found in flagged.items() if found):  # one parallel pass; filter only where needed
             rows = table.frame.filter(padded[column])
@@ -118,54 +169,12 @@ def partial_dates(tables: Tables) -> list[Problem]:
     for table in tables.values():
         for column in _date_columns(table):
             col = pl.col(column)
-            well_formed = col.str.contains(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
-            rows = table.frame.filter(col.is_not_null() & well_formed & first_day(col).is_null())
+            impossible = col.is_not_null() & col.str.contains(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$") & first_day(col).is_null()
+            bad = table.distinct(column).filter(impossible).get_column(column)
+            if bad.is_empty():
+                continue
+            rows = table.frame.filter(col.is_in(bad.implode()))
             problems += _report(table, rows, column, "partial-date", lambda r, c=column: f"{r[c]!r} is not a real date")
-    return problems
-
-
-@rule("end-after-start", "the end date must be on or after the start date")
-def end_after_start(tables: Tables) -> list[Problem]:
-    table = tables.get("exercises")
-    if table is None:
-        return []
-    rows = table.frame.filter(starts_before(pl.col("start_date"), pl.col("end_date")).fill_null(False))
-    return _report(
-        table, rows, "end_date", "end-after-start", lambda r: f"end_date {r['end_date']} is before start_date {r['start_date']}"
-    )
-
-
-@rule("delivered-le-ordered", "quantity_delivered cannot exceed quantity_ordered; check both figures and the notes")
-def delivered_le_ordered(tables: Tables) -> list[Problem]:
-    table = tables.get("equipment")
-    if table is None:
-        return []
-    rows = table.frame.filter((pl.col("quantity_delivered") > pl.col("quantity_ordered")).fill_null(False))
-    return _report(
-        table,
-        rows,
-        "quantity_delivered",
-        "delivered-le-ordered",
-        lambda r: f"quantity_delivered={r['quantity_delivered']} exceeds quantity_ordered={r['quantity_ordered']}",
-    )
-
-
-@rule("delivery-years-ordered", "order_year <= delivery_first_year <= delivery_last_year")
-def delivery_years_ordered(tables: Tables) -> list[Problem]:
-    table = tables.get("equipment")
-    if table is None:
-        return []
-    pairs = [
-        ("order_year", "delivery_first_year"),
-        ("delivery_first_year", "delivery_last_year"),
-        ("order_year", "delivery_last_year"),
-    ]
-    problems = []
-    for earlier, later in pairs:
-        rows = table.frame.filter((pl.col(later) < pl.col(earlier)).fill_null(False))
-        problems += _report(
-            table, rows, later, "delivery-years-ordered", lambda r, a=earlier, b=later: f"{b}={r[b]} is before {a}={r[a]}"
-        )
     return problems
 
 
@@ -180,9 +189,14 @@ def _list_columns(tables: Tables) -> Iterable[tuple[Table, str]]:
 def lists_sorted_unique(tables: Tables) -> list[Problem]:
     problems = []
     for table, column in _list_columns(tables):
-        items = table.exploded(column)
-        same_row = pl.col("_row") == pl.col("_row").shift(-1)
-        out_of_order = items.filter((same_row & (pl.col("_item") >= pl.col("_item").shift(-1))).fill_null(False))
+        if (
+            column in COUNTRY_COLUMNS.get(table.resource.name, [])
+            and not _unsorted(_items(table.distinct(column), column)).height
+        ):
+            continue  # country lists repeat: their few distinct values are enough to clear the column
+        out_of_order = _unsorted(table.exploded(column))
+        if out_of_order.is_empty():
+            continue
         rows = table.frame.with_row_index("_row").filter(pl.col("_row").is_in(out_of_order.get_column("_row").implode()))
         problems += _report(
             table,
@@ -192,6 +206,21 @@ def lists_sorted_unique(tables: Tables) -> list[Problem]:
             lambda r, c=column: f"list items must be sorted and unique: {';'.join(sorted(set(r[c].split(';'))))}",
         )
     return problems
+
+
+def _items(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """One row per item of a `;`-list column, with the position `_row` of its cell."""
+    return (
+        frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), pl.col(column).str.split(";").alias("_item"))
+        .explode("_item")
+        .filter(pl.col("_item").is_not_null())
+    )
+
+
+def _unsorted(items: pl.DataFrame) -> pl.DataFrame:
+    """Items not strictly before the next item of the same cell."""
+    same_row = pl.col("_row") == pl.col("_row").shift(-1)
+    return items.filter((same_row & (pl.col("_item") >= pl.col("_item").shift(-1))).fill_null(False))
 
 
 @lru_cache(maxsize=1)
@@ -210,8 +239,11 @@ def iso3(tables: Tables) -> list[Problem]:
         if name not in tables:
             continue
         for column in columns:
-            items = tables[name].exploded(column)
-            rows = items.filter(pl.col("_item").str.contains(r"^[A-Z]{3}$") & ~pl.col("_item").is_in(codes))
+            unknown = pl.col("_item").str.contains(r"^[A-Z]{3}$") & ~pl.col("_item").is_in(codes)
+            distinct = _items(tables[name].distinct(column), column)
+            if not distinct.select(unknown.any()).item():
+                continue
+            rows = tables[name].with_cells(tables[name].exploded(column).filter(unknown), column)
             problems += _report(tables[name], rows, column, "iso3", lambda r: f"{r['_item']!r} is not an ISO 3166-1 alpha-3 code")
     return problems
 
@@ -223,8 +255,11 @@ def participants_include_chn_rus(tables: Tables) -> list[Problem]:
         return []
     problems = []
     for code in REQUIRED_PARTICIPANTS:
-        has = pl.col("participants").str.split(";").list.contains(code)
-        rows = table.frame.filter(pl.col("participants").is_not_null() & ~has)
+        lacks = pl.col("participants").is_not_null() & ~pl.col("participants").str.split(";").list.contains(code)
+        bad = table.distinct("participants").filter(lacks).get_column("participants")
+        if bad.is_empty():
+            continue
+        rows = table.frame.filter(pl.col("participants").is_in(bad.implode()))
         problems += _report(table, rows, "participants", "participants-include-chn-rus", lambda r, c=code: f"{c} is missing")
     return problems
 
@@ -258,7 +293,7 @@ def sources_exist(tables: Tables) -> list[Problem]:
     for name in CITING_TABLES:
         if name in tables:
             items = tables[name].exploded("source_ids")
-            rows = items.filter(~pl.col("_item").is_in(known))
+            rows = tables[name].with_cells(items.filter(~pl.col("_item").is_in(known)), "source_ids")
             problems += _report(
                 tables[name], rows, "source_ids", "source-exists", lambda r: f"source {r['_item']!r} is not in sources"
             )
@@ -289,25 +324,66 @@ def duplicate_urls(tables: Tables) -> list[Problem]:
     return _report(sources, frame, "url", "duplicate-url", lambda r: "an earlier source has the same address")
 
 
-@rule("supplier-not-recipient", "supplier and recipient must be different states")
-def supplier_not_recipient(tables: Tables) -> list[Problem]:
-    table = tables.get("equipment")
-    if table is None:
-        return []
-    rows = table.frame.filter((pl.col("supplier") == pl.col("recipient")).fill_null(False))
-    return _report(table, rows, "recipient", "supplier-not-recipient", lambda r: "recipient is the same as supplier")
+def _before_message(earlier: str, later: str) -> Callable[[dict], str]:
+    return lambda r: f"{later}={r[later]} is before {earlier}={r[earlier]}"
 
 
-@rule("published-before-accessed", "a page cannot be read before it was published; check both dates")
-def published_before_accessed(tables: Tables) -> list[Problem]:
-    sources = tables.get("sources")
-    if sources is None:
-        return []
-    rows = sources.frame.filter(starts_before(pl.col("published_date"), pl.col("accessed_date")).fill_null(False))
-    return _report(
-        sources,
-        rows,
-        "accessed_date",
-        "published-before-accessed",
-        lambda r: f"accessed_date {r['accessed_date']} is before published_date {r['published_date']}",
-    )
+row_rule(
+    "end-after-start",
+    "the end date must be on or after the start date",
+    [
+        RowCheck(
+            "exercises",
+            "end_date",
+            starts_before(pl.col("start_date"), pl.col("end_date")),
+            lambda r: f"end_date {r['end_date']} is before start_date {r['start_date']}",
+        )
+    ],
+)
+row_rule(
+    "delivered-le-ordered",
+    "quantity_delivered cannot exceed quantity_ordered; check both figures and the notes",
+    [
+        RowCheck(
+            "equipment",
+            "quantity_delivered",
+            pl.col("quantity_delivered") > pl.col("quantity_ordered"),
+            lambda r: f"quantity_delivered={r['quantity_delivered']} exceeds quantity_ordered={r['quantity_ordered']}",
+        )
+    ],
+)
+row_rule(
+    "delivery-years-ordered",
+    "order_year <= delivery_first_year <= delivery_last_year",
+    [
+        RowCheck(
+            "equipment", later, pl.col(later) < pl.col(earlier), lambda r, a=earlier, b=later: f"{b}={r[b]} is before {a}={r[a]}"
+        )
+        for earlier, later in [
+            ("order_year", "delivery_first_year"),
+            ("delivery_first_year", "delivery_last_year"),
+            ("order_year", "delivery_last_year"),
+        ]
+    ],
+)
+row_rule(
+    "supplier-not-recipient",
+    "supplier and recipient must be different states",
+    [
+        RowCheck(
+            "equipment", "recipient", pl.col("supplier") == pl.col("recipient"), lambda r: "recipient is the same as supplier"
+        )
+    ],
+)
+row_rule(
+    "published-before-accessed",
+    "a page cannot be read before it was published; check both dates",
+    [
+        RowCheck(
+            "sources",
+            "accessed_date",
+            starts_before(pl.col("published_date"), pl.col("accessed_date")),
+            lambda r: f"accessed_date {r['accessed_date']} is before published_date {r['published_date']}",
+        )
+    ],
+)

@@ -74,11 +74,13 @@ def parse_types(raw: RawTable) -> tuple[pl.DataFrame, list[Problem], set[tuple[i
     """
     resource = raw.resource
     typed_fields = [f for f in resource.fields if f.get("type", "string") != "string"]
+    casts = [_cast(pl.col(f["name"]), f).alias(f["name"]) for f in typed_fields]
     mismatches = {f["name"]: _type_mismatch(pl.col(f["name"]), f) for f in typed_fields}
-    flagged = raw.frame.select(e.any().alias(n) for n, e in mismatches.items()).row(0, named=True) if mismatches else {}
+    flags = [mismatch.any().alias(name) for name, mismatch in mismatches.items()] or [pl.lit(False)]
+    typed, found = pl.collect_all([raw.frame.lazy().with_columns(casts), raw.frame.lazy().select(flags)])
     problems: list[Problem] = []
     bad_cells: set[tuple[int, str]] = set()
-    for name in (n for n, found in flagged.items() if found):  # one parallel pass; rows only where needed
+    for name in (n for n, hit in found.row(0, named=True).items() if hit):  # rows only where needed
         kind = resource.field(name).get("type")
         rows = raw.frame.with_row_index("_index").filter(mismatches[name]).select(name, LINE_COLUMN, "_index")
         for value, line, index in rows.iter_rows():
@@ -94,17 +96,15 @@ def parse_types(raw: RawTable) -> tuple[pl.DataFrame, list[Problem], set[tuple[i
                     hint=TYPE_HINTS.get(kind),
                 )
             )
-    casts = [_cast(pl.col(f["name"]), f).alias(f["name"]) for f in typed_fields]
-    return raw.frame.with_columns(casts), problems, bad_cells
+    return typed, problems, bad_cells
 
 
 def _type_mismatch(col: pl.Expr, field: dict) -> pl.Expr:
-    kind = field.get("type", "string")
-    if kind == "boolean":
-        ok = col.is_in(field.get("trueValues", ["true"]) + field.get("falseValues", ["false"]))
-    else:
-        ok = col.str.contains(TYPE_PATTERNS[kind]) & _cast(col, field).is_not_null()
-    return col.is_not_null() & ~ok
+    """True where a non-empty cell is not of the field's type: no value, or (numbers) not plain digits."""
+    failed = _cast(col, field).is_null()
+    if field.get("type", "string") in TYPE_PATTERNS:
+        failed |= ~col.str.contains(TYPE_PATTERNS[field["type"]])
+    return col.is_not_null() & failed
 
 
 def _cast(col: pl.Expr, field: dict) -> pl.Expr:
@@ -176,28 +176,38 @@ def may_violate(resource: Resource, typed: pl.DataFrame) -> bool:
     check; any hit sends the table to pandera, which finds and names every failure.
     The expressions are generated from the same Table Schema constraints.
     """
-    flags = []
-    for field in resource.fields:
-        col, constraints = pl.col(field["name"]), field.get("constraints", {})
-        if constraints.get("required"):
-            flags.append(col.is_null().any())
-        if constraints.get("unique"):
-            flags.append(col.drop_nulls().is_duplicated().any())
-        if "enum" in constraints:
-            flags.append((col.is_not_null() & ~col.is_in(constraints["enum"])).any())
-        if "minimum" in constraints:
-            flags.append((col < constraints["minimum"]).any())
-        if "maximum" in constraints:
-            flags.append((col > constraints["maximum"]).any())
-        if "pattern" in constraints:
-            flags.append((col.is_not_null() & ~col.str.contains(anchored(constraints["pattern"]))).any())
-        if "minLength" in constraints:
-            flags.append((col.str.len_chars() < constraints["minLength"]).any())
-        if "maxLength" in constraints:
-            flags.append((col.str.len_chars() > constraints["maxLength"]).any())
-    if not flags:
+    flags = [flag for field in resource.fields for flag in _violation_flags(pl.col(field["name"]), field)]
+    unique = [f["name"] for f in resource.fields if f.get("constraints", {}).get("unique")]
+    increasing = [((pl.col(n).null_count() == 0) & (pl.col(n) > pl.col(n).shift(1)).all()).alias(n) for n in unique]
+    if not flags and not unique:
         return False
-    return bool(typed.select(pl.any_horizontal(flags).fill_null(False)).item())
+    found, *ordered = typed.select(pl.any_horizontal(flags or [pl.lit(False)]).fill_null(False).alias("_any"), *increasing).row(0)
+    if found:
+        return True
+    # A strictly increasing column (a sorted key column) has no repeats; only the others need hashing.
+    unsorted = [pl.col(n).drop_nulls().is_duplicated().any() for n, sorted_ in zip(unique, ordered, strict=True) if not sorted_]
+    return bool(unsorted) and bool(typed.select(pl.any_horizontal(unsorted)).item())
+
+
+def _violation_flags(col: pl.Expr, field: dict) -> list[pl.Expr]:
+    """One `any` expression per constraint of the field (unique excepted), true when a cell breaks it."""
+    constraints = field.get("constraints", {})
+    flags = []
+    if constraints.get("required"):
+        flags.append(col.is_null().any())
+    if "enum" in constraints:
+        flags.append((col.is_not_null() & ~col.is_in(constraints["enum"])).any())
+    if "minimum" in constraints:
+        flags.append((col < constraints["minimum"]).any())
+    if "maximum" in constraints:
+        flags.append((col > constraints["maximum"]).any())
+    if "pattern" in constraints:
+        flags.append((col.is_not_null() & ~col.str.contains(anchored(constraints["pattern"]))).any())
+    if "minLength" in constraints:
+        flags.append((col.str.len_chars() < constraints["minLength"]).any())
+    if "maxLength" in constraints:
+        flags.append((col.str.len_chars() > constraints["maxLength"]).any())
+    return flags
 
 
 def _to_problems(resource: Resource, failures: pl.DataFrame, raw: RawTable, skip: set[tuple[int, str]]) -> list[Problem]:
