@@ -6,6 +6,8 @@ Cases are generated from `schemas/*.json`, so a constraint added there gets its 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -122,3 +124,28 @@ def test_line_numbers_count_multiline_cells(package: Path) -> None:
     write_rows(path, [*rows, extra])
     problems = [p for p in validate(package) if p.rule == "enum"]
     assert [(p.line, p.column) for p in problems] == [(5, "kind")]
+
+
+def test_repeated_key_far_apart_is_found(package: Path) -> None:
+    """A sorted key column skips hashing; an unsorted one with a repeat must still be caught."""
+    rows = read_rows(package / "data" / "sources.csv")
+    rows[-1][0] = rows[1][0]  # the last row re-uses the first row's ID: the column is no longer increasing
+    write_rows(package / "data" / "sources.csv", rows)
+    found = [p for p in validate(package) if p.rule == "unique"]
+    assert {(p.column, p.value) for p in found} == {("source_id", rows[1][0])}
+
+
+def _modules_after_validate(package: Path) -> tuple[int, bool]:
+    code = (
+        "import sys; from rcmc.validator import validate\n"
+        f"problems = validate({str(package)!r})\n"
+        "print(len(problems), 'pandera' in sys.modules)"
+    )
+    count, imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    return int(count), imported == "True"
+
+
+def test_pandera_is_imported_only_when_a_constraint_may_fail(package: Path) -> None:
+    assert _modules_after_validate(package) == (0, False)
+    set_cell(package, "exercises", 0, "kind", "parade")
+    assert _modules_after_validate(package) == (1, True)

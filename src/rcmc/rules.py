@@ -60,6 +60,8 @@ class Table:
 
     def with_cells(self, items: pl.DataFrame, column: str) -> pl.DataFrame:
         """`items` (a few exploded rows) with the line and the whole cell of the row each came from."""
+        if items.is_empty():
+            return items.with_columns(pl.lit(None, pl.Int64).alias(LINE_COLUMN), pl.lit(None, pl.Utf8).alias(column))
         cells = self.frame.select(LINE_COLUMN, column)[items.get_column("_row")]
         return items.drop(LINE_COLUMN, column, strict=False).hstack(cells)
 

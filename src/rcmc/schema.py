@@ -7,13 +7,16 @@ check named after the constraint, so a failure maps straight back to the JSON.
 
 from __future__ import annotations
 
-import pandera.polars as pa
+from typing import TYPE_CHECKING
+
 import polars as pl
-from pandera.errors import SchemaErrors
 
 from rcmc.csvfile import LINE_COLUMN, RawTable
 from rcmc.package import Resource
 from rcmc.problems import Problem
+
+if TYPE_CHECKING:
+    import pandera.polars as pa
 
 DTYPES = {"string": pl.Utf8, "integer": pl.Int64, "number": pl.Float64, "boolean": pl.Boolean}
 TYPE_PATTERNS = {"integer": r"^-?[0-9]+$", "number": r"^-?[0-9]+(\.[0-9]+)?$"}
@@ -122,6 +125,8 @@ def _cast(col: pl.Expr, field: dict) -> pl.Expr:
 
 def build_schema(resource: Resource) -> pa.DataFrameSchema:
     """The pandera schema for a resource, generated from its Table Schema constraints."""
+    import pandera.polars as pa  # imported on first use: a clean package never pays for it
+
     columns = {}
     for field in resource.fields:
         constraints = field.get("constraints", {})
@@ -136,6 +141,8 @@ def build_schema(resource: Resource) -> pa.DataFrameSchema:
 
 
 def _checks(constraints: dict) -> list[pa.Check]:
+    import pandera.polars as pa
+
     checks = []
     if "enum" in constraints:
         checks.append(pa.Check.isin(constraints["enum"], error="enum"))
@@ -162,6 +169,8 @@ def check_constraints(
     """
     if not may_violate(resource, typed):
         return []
+    from pandera.errors import SchemaErrors
+
     try:
         build_schema(resource).validate(typed, lazy=True)  # a DataFrame, so data checks run
     except SchemaErrors as errors:
@@ -181,9 +190,11 @@ def may_violate(resource: Resource, typed: pl.DataFrame) -> bool:
     increasing = [((pl.col(n).null_count() == 0) & (pl.col(n) > pl.col(n).shift(1)).all()).alias(n) for n in unique]
     if not flags and not unique:
         return False
-    found, *ordered = typed.select(pl.any_horizontal(flags or [pl.lit(False)]).fill_null(False).alias("_any"), *increasing).row(0)
-    if found:
+    # Separate outputs, not one any_horizontal: polars then evaluates the flags in parallel.
+    values = typed.select(*(flag.fill_null(False).alias(f"_flag{i}") for i, flag in enumerate(flags)), *increasing).row(0)
+    if any(values[: len(flags)]):
         return True
+    ordered = values[len(flags) :]
     # A strictly increasing column (a sorted key column) has no repeats; only the others need hashing.
     unsorted = [pl.col(n).drop_nulls().is_duplicated().any() for n, sorted_ in zip(unique, ordered, strict=True) if not sorted_]
     return bool(unsorted) and bool(typed.select(pl.any_horizontal(unsorted)).item())
