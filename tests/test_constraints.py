@@ -149,3 +149,38 @@ def test_pandera_is_imported_only_when_a_constraint_may_fail(package: Path) -> N
     assert _modules_after_validate(package) == (0, False)
     set_cell(package, "exercises", 0, "kind", "parade")
     assert _modules_after_validate(package) == (1, True)
+
+
+def _row_after_multiline_cell(package: Path, **cells: str) -> None:
+    """Append a copy of the second exercise (after its two-line summary) with `cells` changed: it starts on line 5."""
+    path = package / "data" / "exercises.csv"
+    rows = read_rows(path)
+    extra = list(rows[1])
+    extra[0] = "zz-drill-2020"
+    for column, value in cells.items():
+        extra[rows[0].index(column)] = value
+    write_rows(path, [*rows, extra])
+
+
+@pytest.mark.parametrize(
+    ("cells", "rule", "column"),
+    [
+        ({"personnel": "many"}, "type", "personnel"),
+        ({"start_date": "2020-05-02", "end_date": "2020-05-01"}, "end-after-start", "end_date"),
+        ({"participants": "CHN;RUS;XXX"}, "iso3", "participants"),
+        ({"source_ids": "no-such-source"}, "source-exists", "source_ids"),
+    ],
+)
+def test_every_check_reports_physical_lines_after_a_multiline_cell(
+    package: Path, cells: dict[str, str], rule: str, column: str
+) -> None:
+    _row_after_multiline_cell(package, **cells)
+    assert [(p.line, p.column) for p in validate(package) if p.rule == rule] == [(5, column)]
+
+
+def test_loader_names_the_physical_line_after_a_multiline_cell(package: Path) -> None:
+    from rcmc.loader import TableUnreadable, load
+
+    _row_after_multiline_cell(package, kind="parade")
+    with pytest.raises(TableUnreadable, match=r"data/exercises.csv:5: kind='parade'"):
+        load("exercises", path=package)

@@ -10,7 +10,7 @@ import csv
 import io
 import mmap
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 import polars as pl
@@ -25,10 +25,34 @@ COMPRESSED_MAGIC = (b"\x1f\x8b", b"x\x01", b"x\x5e", b"x\x9c", b"x\xda", b"\x28\
 
 @dataclass(frozen=True)
 class RawTable:
-    """A table's cells as strings (null for empty) plus a `_line` column of file line numbers."""
+    """A table's cells as strings (null for empty) plus a `_line` column of line numbers.
+
+    When `records_only` is set, `_line` is the record number plus one, exact as long as no
+    cell holds a newline; `physical_line` adds the newlines of earlier cells. That count
+    is needed only to report a problem, so a clean table never pays for it.
+    """
 
     resource: Resource
     frame: pl.DataFrame
+    records_only: bool = False
+    _newlines_before: list[pl.Series] = field(default_factory=list, repr=False, compare=False)
+
+    def physical_line(self, line: int) -> int:
+        """The file line where the record at `line` (as held in `_line`) starts."""
+        if not self.records_only or line < 2 or line - 2 >= self.frame.height:
+            return line
+        if not self._newlines_before:
+            self._newlines_before.append(_newlines_before(self.frame))
+        return line + int(self._newlines_before[0][line - 2])
+
+    def locate(self, problems: list[Problem]) -> list[Problem]:
+        """`problems` with the lines of this table's file made physical (see `physical_line`)."""
+        if not self.records_only:
+            return problems
+        return [
+            replace(p, line=self.physical_line(p.line)) if p.file == self.resource.relpath and p.line is not None else p
+            for p in problems
+        ]
 
 
 def read_raw(resource: Resource) -> tuple[RawTable | None, list[Problem]]:
@@ -53,7 +77,7 @@ def read_raw(resource: Resource) -> tuple[RawTable | None, list[Problem]]:
             return None, problems
     fast = _read_fast(resource, head)
     if fast is not None:
-        return RawTable(resource, fast), []
+        return RawTable(resource, fast, records_only=True), []
     return _read_exact(resource)
 
 
@@ -119,12 +143,7 @@ def _read_fast(resource: Resource, head: bytes) -> pl.DataFrame | None:
         return None
     if frame.get_column(names[-1]).null_count() and not _separators_match(resource, frame):
         return None
-    return frame.with_columns(_line_numbers(frame, quoted=b'"' in head or _has_quote(resource)))
-
-
-def _has_quote(resource: Resource) -> bool:
-    with resource.path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-        return mapped.find(b'"') != -1
+    return frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(LINE_COLUMN))
 
 
 def _separators_match(resource: Resource, frame: pl.DataFrame) -> bool:
@@ -134,17 +153,11 @@ def _separators_match(resource: Resource, frame: pl.DataFrame) -> bool:
     return resource.path.read_bytes().count(b",") == expected
 
 
-def _line_numbers(frame: pl.DataFrame, quoted: bool) -> pl.Expr:
-    """Line where each record starts: one line per record, plus the newlines inside earlier quoted cells."""
-    index = pl.int_range(pl.len(), dtype=pl.Int64) + 2
-    if not quoted:
-        return index.alias(LINE_COLUMN)  # a newline inside a cell needs quotes
-    counts = frame.select(pl.all().str.count_matches("\n", literal=True).sum()).row(0, named=True)
-    multiline = [name for name, count in counts.items() if count]
-    if not multiline:
-        return index.alias(LINE_COLUMN)
-    newlines = pl.sum_horizontal(pl.col(name).str.count_matches("\n", literal=True).fill_null(0) for name in multiline)
-    return (index + newlines.cum_sum().shift(1, fill_value=0)).alias(LINE_COLUMN)
+def _newlines_before(frame: pl.DataFrame) -> pl.Series:
+    """For each record, how many newlines the cells of the records before it hold."""
+    cells = [name for name in frame.columns if name != LINE_COLUMN]
+    counts = pl.sum_horizontal(pl.col(name).str.count_matches("\n", literal=True).fill_null(0) for name in cells)
+    return frame.select(counts.cum_sum().shift(1, fill_value=0)).to_series()
 
 
 def _byte_problems(file: str, data: bytes) -> list[Problem]:

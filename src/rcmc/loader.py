@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 
-from rcmc.csvfile import LINE_COLUMN, read_raw
+from rcmc.csvfile import LINE_COLUMN, RawTable, read_raw
 from rcmc.dates import first_day, precision
 from rcmc.errors import RcmcError, UsageError
 from rcmc.package import Package, Resource, open_package
@@ -50,12 +50,14 @@ def typed_frame(resource: Resource) -> pl.DataFrame:
         raise TableUnreadable(f"{resource.relpath} cannot be read: {problems[0].to_text()}")
     typed, type_problems, _ = parse_types(raw)
     if type_problems:
-        raise TableUnreadable(f"{resource.relpath} has cells of the wrong type: {type_problems[0].to_text()}")
-    _refuse_unknown_enum_values(resource, typed)
+        first = raw.locate(type_problems[:1])[0]
+        raise TableUnreadable(f"{resource.relpath} has cells of the wrong type: {first.to_text()}")
+    _refuse_unknown_enum_values(raw, typed)
     return _present(resource, typed.drop(LINE_COLUMN))
 
 
-def _refuse_unknown_enum_values(resource: Resource, frame: pl.DataFrame) -> None:
+def _refuse_unknown_enum_values(raw: RawTable, frame: pl.DataFrame) -> None:
+    resource = raw.resource
     for field in resource.fields:
         allowed = field.get("constraints", {}).get("enum")
         if allowed is None:
@@ -63,9 +65,8 @@ def _refuse_unknown_enum_values(resource: Resource, frame: pl.DataFrame) -> None
         unknown = frame.filter(pl.col(field["name"]).is_not_null() & ~pl.col(field["name"]).is_in(allowed))
         if unknown.height:
             line, value = unknown.select(LINE_COLUMN, field["name"]).row(0)
-            raise TableUnreadable(
-                f"{resource.relpath}:{line}: {field['name']}={value!r} is not an allowed value; run `rcmc validate`"
-            )
+            where = f"{resource.relpath}:{raw.physical_line(line)}"
+            raise TableUnreadable(f"{where}: {field['name']}={value!r} is not an allowed value; run `rcmc validate`")
 
 
 def _present(resource: Resource, frame: pl.DataFrame) -> pl.DataFrame:

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import polars as pl
 
-from rcmc.csvfile import LINE_COLUMN
+from rcmc.csvfile import LINE_COLUMN, RawTable
 from rcmc.dates import first_day, starts_before
 from rcmc.package import Resource
 from rcmc.problems import Problem
@@ -29,9 +29,11 @@ class Table:
 
     resource: Resource
     frame: pl.DataFrame
+    raw: RawTable
     _exploded: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False, compare=False)
     _distinct: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False, compare=False)
     _row_flags: dict[int, bool] = field(default_factory=dict, repr=False, compare=False)
+    _codes: dict[str, pl.Series] = field(default_factory=dict, repr=False, compare=False)
 
     def row_check_fails(self, check: RowCheck) -> bool:
         """Whether any row fails `check`; every row check of the table is tested in one parallel pass."""
@@ -285,20 +287,32 @@ def foreign_keys(tables: Tables) -> list[Problem]:
     return problems
 
 
+def _source_codes(tables: Tables, name: str) -> pl.Series:
+    """Each cited item of table `name` as the position of its ID among the distinct source IDs; null if unknown.
+
+    One enum cast serves both source-exists and orphan-source, and the orphan test
+    then works on small integers instead of hashing every cited ID string again.
+    """
+    sources = tables["sources"]
+    if name not in sources._codes:
+        ids = sources.distinct("source_id").get_column("source_id")
+        items = tables[name].exploded("source_ids").get_column("_item")
+        sources._codes[name] = items.cast(pl.Enum(ids.to_list()), strict=False).to_physical()
+    return sources._codes[name]
+
+
 @rule("source-exists", "add the source with `rcmc add sources` first, or fix the ID")
 def sources_exist(tables: Tables) -> list[Problem]:
-    sources = tables.get("sources")
-    if sources is None:
+    if "sources" not in tables:
         return []
-    known = sources.frame.get_column("source_id").drop_nulls().implode()
     problems = []
-    for name in CITING_TABLES:
-        if name in tables:
-            items = tables[name].exploded("source_ids")
-            rows = tables[name].with_cells(items.filter(~pl.col("_item").is_in(known)), "source_ids")
-            problems += _report(
-                tables[name], rows, "source_ids", "source-exists", lambda r: f"source {r['_item']!r} is not in sources"
-            )
+    for name in (n for n in CITING_TABLES if n in tables):
+        unknown = _source_codes(tables, name).is_null()
+        if not unknown.any():
+            continue
+        table = tables[name]
+        rows = table.with_cells(table.exploded("source_ids").filter(unknown), "source_ids")
+        problems += _report(table, rows, "source_ids", "source-exists", lambda r: f"source {r['_item']!r} is not in sources")
     return problems
 
 
@@ -307,8 +321,12 @@ def orphan_sources(tables: Tables) -> list[Problem]:
     sources = tables.get("sources")
     if sources is None or any(name not in tables for name in CITING_TABLES):
         return []
-    cited = pl.concat([tables[name].exploded("source_ids").get_column("_item") for name in CITING_TABLES])
-    rows = sources.frame.filter(pl.col("source_id").is_not_null() & ~pl.col("source_id").is_in(cited.implode()))
+    ids = sources.distinct("source_id").get_column("source_id")
+    cited = pl.concat([_source_codes(tables, name) for name in CITING_TABLES]).drop_nulls().unique()
+    if cited.len() == ids.len():
+        return []
+    uncited = ids.filter(~pl.int_range(ids.len(), eager=True).is_in(cited.cast(pl.Int64).implode()))
+    rows = sources.frame.filter(pl.col("source_id").is_in(uncited.implode()))
     return _report(sources, rows, "source_id", "orphan-source", lambda r: f"source {r['source_id']!r} is cited by no row")
 
 

@@ -24,6 +24,8 @@ def validate_package(package: Package) -> list[Problem]:
     """Validate an opened package: structure, types, schema constraints, then dataset rules."""
     problems, tables = check_tables(package)
     problems += run_rules(tables)
+    for table in tables.values():
+        problems = table.raw.locate(problems)
     return sorted(set(problems), key=_order)
 
 
@@ -38,7 +40,7 @@ def check_tables(package: Package) -> tuple[list[Problem], dict[str, Table]]:
             continue
         typed, type_problems, bad_cells = parse_types(raw)
         problems += type_problems + check_constraints(resource, typed, raw, skip=bad_cells)
-        tables[resource.name] = Table(resource, typed)
+        tables[resource.name] = Table(resource, typed, raw)
     return problems, tables
 
 
