@@ -180,7 +180,7 @@ def test_edit_unknown_id(package: Path) -> None:
 def test_help_does_not_import_heavy_libraries() -> None:
     code = (
         "import sys; from rcmc.cli import cli\n"
-        "for args in (['--help'], ['add', '--help'], ['validate', '--help']):\n"
+        "for args in (['--help'], ['add', '--help'], ['list', '--help'], ['validate', '--help'], ['export', '--help']):\n"
         "    try: cli(args)\n"
         "    except SystemExit: pass\n"
         "print(sorted(m for m in ('polars', 'pandera', 'pandas', 'frictionless') if m in sys.modules))"
