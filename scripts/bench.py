@@ -1,6 +1,6 @@
 """Benchmark validation against the polars read floor and frictionless, and time the CLI start-up.
 
-Usage: python scripts/bench.py [--sizes 10000,100000,1000000] [--all] [--repeat 3]
+Usage: python scripts/bench.py [--sizes 10000,100000,1000000] [--all] [--repeat 3] [--profile]
 
 For each size (equipment and exercise rows), in one process, best of --repeat:
 the polars read floor (all four tables, explicit dtypes), rcmc validation
@@ -9,6 +9,7 @@ nothing is extrapolated). Also: whole-process times of `rcmc --help`, `rcmc
 validate` on the real package, `python -c "import click"` and `python -c
 "import pandera.polars"`, peak RSS of validating the largest package, and whether
 every planted error of a planted-error package is reported at its exact line.
+With --profile, also the time of each validation step on the largest package.
 Writes bench/results.json.
 """
 
@@ -92,6 +93,33 @@ def peak_rss_mb(folder: Path) -> float:
     return int(output.strip()) / 1024
 
 
+def profile_steps(folder: Path) -> dict[str, float]:
+    """Seconds spent in each step of validation (read, types, constraints per table; each rule), one cold run."""
+    from rcmc.csvfile import read_raw
+    from rcmc.package import open_package
+    from rcmc.rules import RULES, Table
+    from rcmc.schema import check_constraints, parse_types
+
+    steps: dict[str, float] = {}
+    tables = {}
+    for resource in open_package(folder).resources.values():
+        start = time.perf_counter()
+        raw, _ = read_raw(resource)
+        steps[f"read {resource.name}"] = time.perf_counter() - start
+        start = time.perf_counter()
+        typed, _, bad = parse_types(raw)
+        steps[f"types {resource.name}"] = time.perf_counter() - start
+        start = time.perf_counter()
+        check_constraints(resource, typed, raw, skip=bad)
+        steps[f"constraints {resource.name}"] = time.perf_counter() - start
+        tables[resource.name] = Table(resource, typed, raw)
+    for name, check in RULES.items():
+        start = time.perf_counter()
+        check(tables)
+        steps[f"rule {name}"] = time.perf_counter() - start
+    return {step: round(seconds, 3) for step, seconds in steps.items()}
+
+
 def planted_check(folder: Path, synth, rows: int) -> dict:
     """Plant 3 errors of each kind and check every one is reported at its exact file, line, column and rule."""
     planted = synth.synthesize(folder, rows, seed=2, plant=3)
@@ -106,6 +134,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--all", action="store_true", help="run frictionless at every size")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--profile", action="store_true", help="time each validation step on the largest package")
     args = parser.parse_args()
     synth = _synth()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -139,6 +168,11 @@ def main() -> None:
                 f"{ours / floor:>11.2f} {'-' if theirs is None else f'{theirs / ours:.1f}':>18}"
             )
         largest = Path(work) / f"pkg-{sizes[-1]}"
+        if args.profile:
+            results["profile_s"] = {"rows": sizes[-1], "steps": profile_steps(largest)}
+            print(f"\nvalidation steps, {sizes[-1]} rows (one run; shared work is charged to the first rule that needs it):")
+            for step, seconds in results["profile_s"]["steps"].items():
+                print(f"  {step:<40} {seconds:.3f} s")
         results["peak_rss_mb"] = {"rows": sizes[-1], "mb": round(peak_rss_mb(largest), 1)}
         results["planted"] = planted_check(Path(work) / "planted", synth, sizes[-1])
     rcmc = str(BIN / "rcmc")

@@ -30,3 +30,44 @@ def test_coverage_tables_on_fixture(package: Path) -> None:
     assert tables["exercises per series"].rows() == [("Joint Sea", 1), ("Maritime Security Belt", 1)]
     assert tables["start dates with day precision"].item() == 0.5
     assert tables["equipment missing quantity or order year"].height == 0
+
+
+@pytest.fixture(scope="module")
+def synth() -> ModuleType:
+    return load_script(ROOT / "scripts" / "synth.py")
+
+
+def _hashes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((folder / "data").glob("*.csv"))}
+
+
+def test_synthetic_package_is_valid_and_deterministic(synth: ModuleType, tmp_path: Path) -> None:
+    from rcmc.validator import validate
+
+    synth.synthesize(tmp_path / "a", 300, seed=7)
+    synth.synthesize(tmp_path / "b", 300, seed=7)
+    synth.synthesize(tmp_path / "c", 300, seed=8)
+    assert validate(tmp_path / "a") == []
+    assert _hashes(tmp_path / "a") == _hashes(tmp_path / "b")
+    assert _hashes(tmp_path / "a") != _hashes(tmp_path / "c")
+
+
+def test_every_planted_error_is_reported_at_its_line(synth: ModuleType, tmp_path: Path) -> None:
+    from rcmc.validator import validate
+
+    planted = synth.synthesize(tmp_path / "p", 400, seed=3, plant=2)
+    reported = {(p.file, p.line, p.column, p.rule) for p in validate(tmp_path / "p")}
+    assert len(planted) >= 20
+    assert [p for p in planted if (p["file"], p["line"], p["column"], p["rule"]) not in reported] == []
+    text = (tmp_path / "p" / "data" / "exercises.csv").read_text(encoding="utf-8")
+    assert text.count("\n") > text.count("\ndrill-")  # multi-line cells: lines and records differ
+
+
+def test_bench_profile_names_every_step(synth: ModuleType, tmp_path: Path) -> None:
+    from rcmc.rules import RULES
+
+    synth.synthesize(tmp_path / "s", 200, seed=1)
+    steps = load_script(ROOT / "scripts" / "bench.py").profile_steps(tmp_path / "s")
+    assert {f"rule {name}" for name in RULES} <= set(steps)
+    assert {"read exercises", "types equipment", "constraints sources"} <= set(steps)
+    assert all(seconds >= 0 for seconds in steps.values())
