@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from conftest import ROOT
 from rcmc.charts import CHARTS, write_chart
 from rcmc.cli import cli
+from rcmc.package import open_package
 
 README_CHARTS = ["exercises-per-year", "equipment-delivered"]
 
@@ -19,7 +20,8 @@ def test_chart_renders_svg_with_title_and_source(package: Path, tmp_path: Path, 
     result = CliRunner().invoke(cli, ["chart", name, "--out", str(tmp_path / f"{name}.svg"), "--package", str(package)])
     assert result.exit_code == 0, result.output
     svg = (tmp_path / f"{name}.svg").read_text()
-    assert svg.startswith("<svg") and "Data: russia-china-military-cooperation v0.1.0" in svg
+    version = open_package(package).version
+    assert svg.startswith("<svg") and f"Data: russia-china-military-cooperation v{version}" in svg
 
 
 def test_chart_html_is_standalone(package: Path, tmp_path: Path) -> None:

@@ -111,7 +111,14 @@ def add_source_row(package: Path, number: int) -> None:
     )
 
 
+def set_version(package: Path, version: str) -> None:
+    """Give the package under test a known version, whatever the real dataset's version is."""
+    path = package / "datapackage.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), "version": version}, indent=2) + "\n")
+
+
 def test_release_cycle(package: Path) -> None:
+    set_version(package, "0.1.0")
     first = run("release", "--package", str(package), "--out", str(package.parent / "dist"))
     assert first.exit_code == 0, first.output
     assert "## [0.1.0] - " in (package / "CHANGELOG.md").read_text()
@@ -176,6 +183,7 @@ def commit_all(folder: Path, message: str) -> None:
 
 def test_three_commits_get_minor_patch_and_major(package: Path, monkeypatch) -> None:
     git(package, "init", "-q")
+    set_version(package, "0.1.0")
     (package / "CITATION.cff").write_text("cff-version: 1.2.0\nversion: 0.1.0\ndate-released: 2026-01-01\n")
     assert run("release", "--package", str(package), "--out", str(package.parent / "dist")).exit_code == 0
     commit_all(package, "release 0.1.0")
@@ -209,6 +217,17 @@ def test_release_moves_unreleased_notes_into_the_entry() -> None:
     changelog = "# Changelog\n\n## [Unreleased]\n\n### Added\n- `rcmc fmt`\n\n## [0.1.0] - 2026-01-01\n\n- first\n"
     entry = "## [0.2.0] - 2026-02-01\n\n### Added\n- `sources`: 1 rows: `x`\n"
     assert insert_entry(changelog, entry) == (
-        "# Changelog\n\n## [Unreleased]\n\n## [0.2.0] - 2026-02-01\n\n### Added\n- `rcmc fmt`\n\n### Added\n"
+        "# Changelog\n\n## [Unreleased]\n\n## [0.2.0] - 2026-02-01\n\n### Added\n- `rcmc fmt`\n"
         "- `sources`: 1 rows: `x`\n\n## [0.1.0] - 2026-01-01\n\n- first\n"
+    )
+
+
+def test_release_keeps_note_sections_and_adds_new_ones() -> None:
+    from rcmc.release import insert_entry
+
+    changelog = "## [Unreleased]\n\n### Fixed\n- a typo\n  spanning two lines\n\n## [0.1.0] - 2026-01-01\n"
+    entry = "## [0.1.1] - 2026-02-01\n\n### Changed\n- `sources` `x`: `title`\n"
+    assert insert_entry(changelog, entry) == (
+        "## [Unreleased]\n\n## [0.1.1] - 2026-02-01\n\n### Fixed\n- a typo\n  spanning two lines\n\n"
+        "### Changed\n- `sources` `x`: `title`\n\n## [0.1.0] - 2026-01-01\n"
     )

@@ -28,7 +28,8 @@ def get_json(url: str) -> dict:
 def test_metadata_from_schemas(package: Path) -> None:
     meta = datasette_metadata(open_package(package), "db")
     exercises = meta["databases"]["db"]["tables"]["exercises"]
-    assert meta["license"] == "CC-BY-4.0" and meta["source"] == "russia-china-military-cooperation v0.1.0"
+    version = open_package(package).version
+    assert meta["license"] == "CC-BY-4.0" and meta["source"] == f"russia-china-military-cooperation v{version}"
     assert exercises["facets"] == ["kind", "confidence", "framework", "start_year"]
     assert exercises["columns"]["ships"].startswith("Number of ships")
 

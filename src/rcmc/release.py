@@ -69,17 +69,40 @@ def changelog_entry(version: str, date: str, result: PackageDiff, first: bool = 
 
 
 def insert_entry(changelog: str, entry: str) -> str:
-    """Put `entry` above the previous releases; notes written under [Unreleased] move into it."""
+    """Put `entry` above the previous releases; notes written under [Unreleased] move into it.
+
+    Notes and generated lines under the same `### ` heading end up in one section.
+    """
     unreleased = re.search(r"^## \[Unreleased\][^\n]*\n(.*?)(?=^## \[|\Z)", changelog, flags=re.M | re.S)
     if unreleased:
-        heading, notes = entry.split("\n", 1)
-        body = unreleased.group(1).strip()
-        merged = f"{heading}\n\n{body}\n{notes}" if body else entry
+        heading, generated = entry.split("\n", 1)
+        merged = f"{heading}\n\n{_merge_sections(unreleased.group(1), generated)}"
         return changelog[: unreleased.start()] + "## [Unreleased]\n\n" + merged + "\n" + changelog[unreleased.end() :]
     marker = re.search(r"^## \[", changelog, flags=re.M)
     if marker:
         return changelog[: marker.start()] + entry + "\n" + changelog[marker.start() :]
     return changelog.rstrip("\n") + "\n\n" + entry
+
+
+def _sections(text: str) -> dict[str, list[str]]:
+    """Non-blank lines of a changelog body, grouped under their `### ` headings ("" for lines before the first)."""
+    sections: dict[str, list[str]] = {}
+    current = ""
+    for line in text.splitlines():
+        if line.startswith("### "):
+            current = line[4:].strip()
+            sections.setdefault(current, [])
+        elif line.strip():
+            sections.setdefault(current, []).append(line)
+    return sections
+
+
+def _merge_sections(notes: str, generated: str) -> str:
+    sections = _sections(notes)
+    for title, lines in _sections(generated).items():
+        sections.setdefault(title, []).extend(lines)
+    blocks = ["\n".join(lines) if not title else "\n".join([f"### {title}", *lines]) for title, lines in sections.items()]
+    return "\n\n".join(block for block in blocks if block) + "\n"
 
 
 def release(
