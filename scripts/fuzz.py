@@ -1,9 +1,9 @@
 """Long fuzzing run: random bytes and random CSV mutations must give Problems, never an unhandled exception.
 
-Usage: python scripts/fuzz.py [--examples 100000]
+Usage: python scripts/fuzz.py [--examples 100000] [--table exercises]
 
-Uses one small package in a temporary folder and rewrites one table per example,
-so it runs far more examples than the test suite can afford.
+Uses one small package in a temporary folder and rewrites one table (default:
+exercises) per example, so it runs far more examples than the test suite can afford.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ FIXTURE = ROOT / "tests" / "fixtures" / "minipkg" / "data"
 INSERTS = ['"', ",", "\n", "", ";", " ", "é", "\x00", "\\", "2023-02-30", "-1", "=1+1", "\r", "\ufeff"]
 
 
-def run(examples: int) -> int:
-    """Run `examples` fuzz cases (half random bytes, half mutations); return how many ran."""
+def run(examples: int, table: str = "exercises") -> int:
+    """Run `examples` fuzz cases (half random bytes, half mutations) on `table`; return how many ran."""
     from rcmc.errors import RcmcError
     from rcmc.loader import load
     from rcmc.validator import validate
@@ -32,7 +32,7 @@ def run(examples: int) -> int:
     shutil.copy(ROOT / "datapackage.json", folder)
     shutil.copytree(ROOT / "schemas", folder / "schemas")
     shutil.copytree(FIXTURE, folder / "data")
-    target = folder / "data" / "exercises.csv"
+    target = folder / "data" / f"{table}.csv"
     original = target.read_text(encoding="utf-8")
     count = 0
 
@@ -42,7 +42,7 @@ def run(examples: int) -> int:
         for problem in validate(folder):
             assert problem.rule and problem.message and problem.file
         with contextlib.suppress(RcmcError):
-            load("exercises", path=folder)
+            load(table, path=folder)
         count += 1
 
     fast = settings(max_examples=examples // 2, deadline=None, database=None, suppress_health_check=list(HealthCheck))
@@ -71,8 +71,9 @@ def main() -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--examples", type=int, default=100_000)
+    parser.add_argument("--table", default="exercises", choices=["agreements", "equipment", "exercises", "sources"])
     args = parser.parse_args()
-    print(f"{run(args.examples)} examples, no unhandled exception")
+    print(f"{run(args.examples, args.table)} examples on {args.table}, no unhandled exception")
 
 
 if __name__ == "__main__":
