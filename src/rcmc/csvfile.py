@@ -10,7 +10,8 @@ import csv
 import io
 import mmap
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import BinaryIO
 
 import polars as pl
@@ -35,15 +36,19 @@ class RawTable:
     resource: Resource
     frame: pl.DataFrame
     records_only: bool = False
-    _newlines_before: list[pl.Series] = field(default_factory=list, repr=False, compare=False)
+
+    @cached_property
+    def _newlines_before(self) -> pl.Series:
+        """For each record, how many newlines the cells of the records before it hold (counted on first use)."""
+        cells = [name for name in self.frame.columns if name != LINE_COLUMN]
+        counts = pl.sum_horizontal(pl.col(name).str.count_matches("\n", literal=True).fill_null(0) for name in cells)
+        return self.frame.select(counts.cum_sum().shift(1, fill_value=0)).to_series()
 
     def physical_line(self, line: int) -> int:
         """The file line where the record at `line` (as held in `_line`) starts."""
         if not self.records_only or line < 2 or line - 2 >= self.frame.height:
             return line
-        if not self._newlines_before:
-            self._newlines_before.append(_newlines_before(self.frame))
-        return line + int(self._newlines_before[0][line - 2])
+        return line + int(self._newlines_before[line - 2])
 
     def locate(self, problems: list[Problem]) -> list[Problem]:
         """`problems` with the lines of this table's file made physical (see `physical_line`)."""
@@ -151,13 +156,6 @@ def _separators_match(resource: Resource, frame: pl.DataFrame) -> bool:
     in_cells = frame.select(pl.sum_horizontal(pl.all().str.count_matches(",", literal=True).sum())).item()
     expected = (frame.height + 1) * (frame.width - 1) + (in_cells or 0)
     return resource.path.read_bytes().count(b",") == expected
-
-
-def _newlines_before(frame: pl.DataFrame) -> pl.Series:
-    """For each record, how many newlines the cells of the records before it hold."""
-    cells = [name for name in frame.columns if name != LINE_COLUMN]
-    counts = pl.sum_horizontal(pl.col(name).str.count_matches("\n", literal=True).fill_null(0) for name in cells)
-    return frame.select(counts.cum_sum().shift(1, fill_value=0)).to_series()
 
 
 def _byte_problems(file: str, data: bytes) -> list[Problem]:

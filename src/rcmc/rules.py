@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import polars as pl
 
@@ -32,17 +32,20 @@ class Table:
     raw: RawTable
     _exploded: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False, compare=False)
     _distinct: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False, compare=False)
-    _row_flags: dict[int, bool] = field(default_factory=dict, repr=False, compare=False)
     _codes: dict[str, pl.Series] = field(default_factory=dict, repr=False, compare=False)
 
+    @cached_property
+    def _row_flags(self) -> dict[RowCheck, bool]:
+        """Whether any row fails each row check of this table, all tested in one parallel pass."""
+        mine = [check for check in ROW_CHECKS if check.table == self.resource.name]
+        if not mine:
+            return {}
+        flags = self.frame.select(c.mask.fill_null(False).any().alias(str(i)) for i, c in enumerate(mine)).row(0)
+        return {check: bool(found) for check, found in zip(mine, flags, strict=True)}
+
     def row_check_fails(self, check: RowCheck) -> bool:
-        """Whether any row fails `check`; every row check of the table is tested in one parallel pass."""
-        if not self._row_flags:
-            mine = [(i, c) for i, c in enumerate(ROW_CHECKS) if c.table == self.resource.name]
-            if mine:
-                flags = self.frame.select(c.mask.fill_null(False).any().alias(str(i)) for i, c in mine).row(0, named=True)
-                self._row_flags.update({int(i): bool(found) for i, found in flags.items()})
-        return self._row_flags.get(ROW_CHECKS.index(check), False)
+        """Whether any row fails `check` (see `_row_flags`)."""
+        return self._row_flags.get(check, False)
 
     def distinct(self, column: str) -> pl.DataFrame:
         """The column's distinct non-null values, as a one-column frame (computed once).
