@@ -62,3 +62,17 @@ def test_load_errors(package: Path) -> None:
 def test_real_package_loads() -> None:
     tables = rcmc.load_all()
     assert all(frame.height > 0 for frame in tables.values())
+
+
+def test_quoted_empty_cell_is_null_on_both_reading_paths(package: Path) -> None:
+    from rcmc.csvfile import _read_exact, read_raw
+    from rcmc.package import open_package
+
+    path = package / "data" / "agreements.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",,reported,", ',"",reported,'), encoding="utf-8")
+    resource = open_package(package).resource("agreements")
+    fast, _ = read_raw(resource)
+    exact, _ = _read_exact(resource)
+    assert fast.frame.equals(exact.frame)
+    assert fast.frame["notes"].null_count() == fast.frame.height
+    assert rcmc.load("agreements", path=package)["notes"].null_count() == fast.frame.height

@@ -30,6 +30,7 @@ CASES = [
     ("supplier-not-recipient", "equipment", 0, "recipient", "RUS", 2, "recipient"),
     ("published-before-accessed", "sources", 0, "accessed_date", "2000-01-01", 2, "accessed_date"),
     ("duplicate-url", "sources", 2, "url", "https://www.example.org/news/fighters/", 4, "url"),
+    ("id-unique-across-tables", "exercises", 1, "exercise_id", "fighter-deal-2015", 3, "exercise_id"),
 ]
 
 
@@ -87,12 +88,25 @@ def test_structural_defects(package: Path, content: bytes, rule: str, line: int)
     assert found == [("data/sources.csv", line, rule)]
 
 
-@pytest.mark.parametrize("content", [b"x\x01\x06\x00", gzip.compress(b"source_id,title\n")])
+# mtime=0 keeps the gzip header free of the clock (a timestamp byte could otherwise be a CR)
+GZIPPED = gzip.compress(b"source_id,title\n", mtime=0)
+
+
+@pytest.mark.parametrize("content", [b"x\x01\x06\x00", GZIPPED])
 def test_compressed_bytes_are_not_unpacked(package: Path, content: bytes) -> None:
     """Found by fuzzing: polars sniffs compression and raised on a zlib-looking header."""
     (package / "data" / "sources.csv").write_bytes(content)
     problems = [p for p in validate(package) if p.file == "data/sources.csv"]
     assert problems and problems[0].rule in ("encoding", "header", "csv-syntax", "ragged-row")
+
+
+@pytest.mark.parametrize("timestamp", [b"\r", b"\r\n", b"\x00\r\x0dk"])
+def test_binary_junk_with_a_cr_is_an_encoding_problem(package: Path, timestamp: bytes) -> None:
+    """A gzip header whose timestamp holds a CR: invalid UTF-8 is reported before line endings."""
+    content = GZIPPED[:4] + timestamp + GZIPPED[4 + len(timestamp) :]
+    (package / "data" / "sources.csv").write_bytes(content)
+    found = [(p.line, p.rule) for p in validate(package) if p.file == "data/sources.csv"]
+    assert found == [(1, "encoding")]
 
 
 def test_unclosed_quote_is_located(package: Path) -> None:
@@ -133,3 +147,42 @@ def test_missing_data_file(package: Path) -> None:
     (package / "data" / "equipment.csv").unlink()
     problems = [(p.file, p.rule) for p in validate(package) if p.file == "data/equipment.csv"]
     assert problems == [("data/equipment.csv", "missing-file")]
+
+
+def test_id_shared_by_two_tables_is_reported_naming_both_places(package: Path) -> None:
+    set_cell(package, "exercises", 1, "exercise_id", "fighter-deal-2015")
+    found = [(p.file, p.line, p.column, p.rule, p.message) for p in validate(package)]
+    assert found == [
+        (
+            "data/exercises.csv",
+            3,
+            "exercise_id",
+            "id-unique-across-tables",
+            "'fighter-deal-2015' is also the ID of data/agreements.csv:2",
+        )
+    ]
+
+
+def test_proposed_id_avoids_ids_of_other_tables(package: Path) -> None:
+    from rcmc.records import add_rows
+
+    row = {
+        "name": "Fighter Deal",
+        "kind": "exercise",
+        "domain": "air",
+        "framework": "bilateral",
+        "participants": "CHN;RUS",
+        "start_date": "2015-06",
+        "summary": "A fixture drill whose name matches an agreement's ID.",
+        "confidence": "reported",
+        "source_ids": "example-2019-drill",
+    }
+    change = add_rows({"exercises": [row]}, package)
+    assert change.rows["exercises"][0]["exercise_id"] == "fighter-deal-2015-2"
+    assert validate(package) == []
+
+
+@pytest.mark.parametrize("url", ["http://english.chinamil.com.cn/news/2009-09/18/content_4056060.htm", "https://tass.com/defense/1"])
+def test_http_and_https_urls_with_a_real_host_are_citable(package: Path, url: str) -> None:
+    set_cell(package, "sources", 0, "url", url)
+    assert validate(package) == []

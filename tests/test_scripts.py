@@ -63,11 +63,24 @@ def test_every_planted_error_is_reported_at_its_line(synth: ModuleType, tmp_path
     assert text.count("\n") > text.count("\ndrill-")  # multi-line cells: lines and records differ
 
 
-def test_bench_profile_names_every_step(synth: ModuleType, tmp_path: Path) -> None:
+class TickingClock:
+    """A fake perf_counter that advances one second per reading: timings become exact and clock-free."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        self.now += 1.0
+        return self.now
+
+
+def test_bench_profile_names_and_times_every_step(synth: ModuleType, tmp_path: Path, monkeypatch) -> None:
     from rcmc.rules import RULES
 
     synth.synthesize(tmp_path / "s", 200, seed=1)
-    steps = load_script(ROOT / "scripts" / "bench.py").profile_steps(tmp_path / "s")
+    bench = load_script(ROOT / "scripts" / "bench.py")
+    monkeypatch.setattr(bench, "time", TickingClock())
+    steps = bench.profile_steps(tmp_path / "s")
     assert {f"rule {name}" for name in RULES} <= set(steps)
     assert {"read exercises", "types equipment", "constraints sources"} <= set(steps)
-    assert all(seconds >= 0 for seconds in steps.values())
+    assert set(steps.values()) == {1.0}  # each step is one start/stop pair, timed as a difference

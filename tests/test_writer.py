@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -52,33 +49,6 @@ def test_failed_write_leaves_old_file(tmp_path: Path, monkeypatch) -> None:
         write_atomic(target, "new\n")
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]
-
-
-def test_parallel_adds_all_land(package: Path, tmp_path: Path) -> None:
-    processes = []
-    for number in range(10):
-        row = {
-            "title": f"Parallel report {number}",
-            "publisher": "Example Wire",
-            "url": f"https://example.org/p/{number}",
-            "language": "en",
-            "kind": "news",
-            "accessed_date": "2026-11-26",
-        }
-        path = tmp_path / f"row{number}.json"
-        path.write_text(json.dumps(row))
-        processes.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "rcmc", "add", "sources", "--json", str(path), "--package", str(package)],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-        )
-    results = [p.communicate(timeout=120) for p in processes]
-    assert all(p.returncode == 0 for p in processes), results
-    ids = {row["source_id"] for row in current_rows(open_package(package).resource("sources"))}
-    assert {f"example-wire-parallel-report-{n}" for n in range(10)} <= ids
 
 
 def test_atomic_write_keeps_file_mode(tmp_path: Path) -> None:

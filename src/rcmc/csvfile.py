@@ -148,7 +148,7 @@ def _read_fast(resource: Resource, head: bytes) -> pl.DataFrame | None:
         return None
     if frame.get_column(names[-1]).null_count() and not _separators_match(resource, frame):
         return None
-    return frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(LINE_COLUMN))
+    return _empty_as_null(frame).with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(LINE_COLUMN))
 
 
 def _separators_match(resource: Resource, frame: pl.DataFrame) -> bool:
@@ -159,7 +159,7 @@ def _separators_match(resource: Resource, frame: pl.DataFrame) -> bool:
 
 
 def _byte_problems(file: str, data: bytes) -> list[Problem]:
-    """Defects visible without decoding: empty file, byte-order mark, CR line endings."""
+    """File-level defects, in this order: empty file, byte-order mark, invalid UTF-8, CR line endings."""
     if not data or data.isspace():
         return [
             _problem(
@@ -172,6 +172,9 @@ def _byte_problems(file: str, data: bytes) -> list[Problem]:
         ]
     if data.startswith(b"\xef\xbb\xbf"):
         return [_problem(file, 1, "encoding", "the file starts with a UTF-8 byte-order mark", "save as UTF-8 without BOM")]
+    _, undecodable = _decode(file, data)
+    if undecodable:
+        return undecodable  # binary junk is an encoding problem, whatever bytes it happens to hold
     if b"\r" in data:
         line = data[: data.index(b"\r")].count(b"\n") + 1
         return [
@@ -298,5 +301,11 @@ def _to_frame(names: list[str], rows: list[list[str]], lines: list[int]) -> pl.D
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
     data = {name: pl.Series(name, list(values), dtype=pl.Utf8) for name, values in zip(names, columns, strict=True)}
     frame = pl.DataFrame(data, schema={name: pl.Utf8 for name in names})
-    frame = frame.with_columns(pl.when(pl.col(name) == "").then(None).otherwise(pl.col(name)).alias(name) for name in names)
-    return frame.with_columns(pl.Series(LINE_COLUMN, lines, dtype=pl.Int64))
+    return _empty_as_null(frame).with_columns(pl.Series(LINE_COLUMN, lines, dtype=pl.Int64))
+
+
+def _empty_as_null(frame: pl.DataFrame) -> pl.DataFrame:
+    """Both reading paths: an empty cell, quoted (`""`) or not, is null (unknown)."""
+    return frame.with_columns(
+        pl.when(pl.col(name) == "").then(None).otherwise(pl.col(name)).alias(name) for name in frame.columns
+    )

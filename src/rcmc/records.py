@@ -119,9 +119,9 @@ def add_rows(
     with locked(package):
         tables = {name: current_rows(package.resource(name)) for name in new_rows}
         added: dict[str, list[dict[str, str]]] = {}
+        taken = _ids_in_package(package)
         for name, rows in new_rows.items():
             resource = package.resource(name)
-            taken = {row[resource.primary_key] for row in tables[name]}
             for values in rows:
                 row = normalise_row(resource, values)
                 if not row[resource.primary_key]:
@@ -133,6 +133,11 @@ def add_rows(
         if not dry_run:
             _write(package, tables)
     return Change(rows=added, written=not dry_run)
+
+
+def _ids_in_package(package: Package) -> set[str]:
+    """Every primary-key value of every table: IDs are unique across the package."""
+    return {row[r.primary_key] for r in package.resources.values() for row in current_rows(r)}
 
 
 def edit_row(row_id: str, changes: Mapping[str, Any], path: str | os.PathLike | None = None, dry_run: bool = False) -> Change:

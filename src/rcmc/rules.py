@@ -410,3 +410,33 @@ row_rule(
         )
     ],
 )
+
+
+@rule("id-unique-across-tables", "an ID names one row in the whole package (so `rcmc show ID` is never ambiguous): rename one")
+def ids_unique_across_tables(tables: Tables) -> list[Problem]:
+    keys = [
+        table.frame.select(
+            pl.col(table.resource.primary_key).alias("_id"), pl.col(LINE_COLUMN), pl.lit(name).alias("_table")
+        ).unique("_id", keep="first", maintain_order=True)
+        for name, table in tables.items()
+    ]
+    if len(keys) < 2:
+        return []
+    every = pl.concat(keys).filter(pl.col("_id").is_not_null())
+    if every.get_column("_id").n_unique() == every.height:
+        return []
+    first = every.unique("_id", keep="first", maintain_order=True).rename({"_table": "_first_table", LINE_COLUMN: "_first_line"})
+    later = every.filter(~pl.col("_id").is_first_distinct()).join(first, on="_id")
+    problems = []
+    for name, rows in later.group_by("_table", maintain_order=True):
+        table = tables[name[0]]
+        key = table.resource.primary_key
+        problems += _report(
+            table,
+            rows.rename({"_id": key}),
+            key,
+            "id-unique-across-tables",
+            lambda r, t=tables, k=key: f"{r[k]!r} is also the ID of {t[r['_first_table']].resource.relpath}:"
+            f"{t[r['_first_table']].raw.physical_line(r['_first_line'])}",
+        )
+    return problems

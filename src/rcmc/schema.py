@@ -41,8 +41,18 @@ PATTERN_HINTS = {
     "^[A-Z]{3}$": "use an ISO 3166-1 alpha-3 code such as RUS or CHN",
     "^[A-Z]{3}(;[A-Z]{3})*$": "list ISO 3166-1 alpha-3 codes separated by ';' with no spaces, e.g. CHN;RUS",
     "^[a-z0-9]+(-[a-z0-9]+)*(;[a-z0-9]+(-[a-z0-9]+)*)*$": "list source IDs separated by ';' with no spaces",
-    "^https://[^\\s]+$": "URLs must start with https:// and contain no spaces",
+    (
+        "^https?://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]"
+        "*[A-Za-z0-9])?)*\\.(xn--[a-z0-9-]+|[A-Za-z]{2,})(:[0-9]{1,5})?([/?#][^\\s]*)?$"
+    ): ("a URL is http:// or https:// (https where the page serves it), then a real host name such as tass.com, no spaces"),
 }
+
+
+def _pattern_message(pattern: str) -> str:
+    """A short pattern is quoted; a long one is left to the hint, which says the same in words."""
+    if len(pattern) <= 60 or pattern not in PATTERN_HINTS:
+        return f"value does not match the pattern {pattern}"
+    return "value does not have the required form (see the hint)"
 
 
 def field_dtype(field: dict) -> pl.DataType:
@@ -259,7 +269,7 @@ def _message(field: dict, rule: str, value: str | None) -> str:
         "enum": f"{value!r} is not one of: {', '.join(map(str, constraints.get('enum', [])))}",
         "minimum": f"{value} is below the minimum {constraints.get('minimum')}",
         "maximum": f"{value} is above the maximum {constraints.get('maximum')}",
-        "pattern": f"value does not match the pattern {constraints.get('pattern')}",
+        "pattern": _pattern_message(constraints.get("pattern", "")),
         "minLength": f"text is shorter than {constraints.get('minLength')} characters",
         "maxLength": f"text is {len(value or '')} characters, more than the {constraints.get('maxLength')} allowed",
     }

@@ -20,8 +20,8 @@ def esc(value: object) -> str:
 
 
 def link(url: str, text: str) -> str:
-    """An <a> for https URLs only; anything else is shown as plain text."""
-    if url.startswith("https://"):
+    """An <a> for http(s) URLs only; anything else (javascript:, data:, file:) is shown as plain text."""
+    if url.startswith(("https://", "http://")):
         return f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(text)}</a>'
     return esc(text)
 
