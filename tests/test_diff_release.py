@@ -93,8 +93,8 @@ def test_diff_against_git_revision(package: Path, monkeypatch) -> None:
     monkeypatch.chdir(package)
     result = run("diff", "HEAD")
     assert result.exit_code == 0 and "ships: '13' -> '14'" in result.output
-    missing = run("diff", "v9.9.9")
-    assert missing.exit_code == 2 and "git revision 'v9.9.9' not found" in missing.output
+    missing = run("diff", "no-such-branch")
+    assert missing.exit_code == 2 and "git revision 'no-such-branch' not found" in missing.output
 
 
 def add_source_row(package: Path, number: int) -> None:
@@ -181,11 +181,16 @@ def commit_all(folder: Path, message: str) -> None:
     git(folder, "-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qm", message)
 
 
-def test_three_commits_get_minor_patch_and_major(package: Path, monkeypatch) -> None:
+def git_out(folder: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def test_three_commits_get_minor_patch_and_major(package: Path, monkeypatch, git_env) -> None:
     git(package, "init", "-q")
     set_version(package, "0.1.0")
     (package / "CITATION.cff").write_text("cff-version: 1.2.0\nversion: 0.1.0\ndate-released: 2026-01-01\n")
-    assert run("release", "--package", str(package), "--out", str(package.parent / "dist")).exit_code == 0
+    first = run("release", "--package", str(package), "--out", str(package.parent / "dist"))
+    assert first.exit_code == 0 and "not tagged (the repository has no commit yet)" in first.output
     commit_all(package, "release 0.1.0")
     monkeypatch.chdir(package)
     steps = [
@@ -205,10 +210,12 @@ def test_three_commits_get_minor_patch_and_major(package: Path, monkeypatch) -> 
         assert shown.exit_code == 0 and expected_diff in shown.output, shown.output
         released = run("release", "--package", str(package), "--out", str(package.parent / "dist"))
         assert released.exit_code == 0, released.output
+        assert f"committed and tagged v{expected_version}" in released.output
         assert open_package(package).version == expected_version
         citation = (package / "CITATION.cff").read_text()
         assert f"version: {expected_version}" in citation and "date-released: 2026-01-01" not in citation
-        commit_all(package, f"release {expected_version}")
+        assert git_out(package, "rev-parse", f"v{expected_version}^{{commit}}") == git_out(package, "rev-parse", "HEAD")
+        assert git_out(package, "status", "--porcelain", "--untracked-files=no") == ""
 
 
 def test_release_moves_unreleased_notes_into_the_entry() -> None:

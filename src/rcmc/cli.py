@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from rcmc import __version__
-from rcmc.errors import DescriptorError, PackageNotFound, RcmcError, UnknownTable, UsageError
+from rcmc.errors import DescriptorError, PackageNotFound, RcmcError, RevisionNotFound, UnknownTable, UsageError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -44,7 +44,7 @@ def reports_errors(function: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
-        except (DescriptorError, PackageNotFound, UsageError, UnknownTable) as error:
+        except (DescriptorError, PackageNotFound, RevisionNotFound, UsageError, UnknownTable) as error:
             raise PackageError(str(error)) from None
         except RcmcError as error:
             raise click.ClickException(str(error)) from None
@@ -403,23 +403,23 @@ def export(formats: tuple[str, ...], out: str, package: str | None) -> None:
 @click.argument("old")
 @click.argument("new", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@package_option
 @reports_errors
-def diff_command(old: str, new: str | None, fmt: str) -> None:
-    """Row-level changes between two versions: git revisions or package folders (NEW: working tree).
+def diff_command(old: str, new: str | None, fmt: str, package: str | None) -> None:
+    """Row-level changes between two versions: releases, git revisions or package folders (NEW: working tree).
 
-    Exits 0 whether or not anything changed; breaking changes (removed IDs or columns) are flagged.
+    A release (`0.1.0` or `v0.1.0`) is its tag if there is one, else the commit that recorded
+    that version, so no tags are needed. Exits 0 whether or not anything changed; breaking
+    changes (removed IDs or columns) are flagged; exits 2 when a version cannot be read.
 
     Example:
 
     \b
-        rcmc diff v0.1.0 --format markdown
+        rcmc diff 0.1.0 --format markdown
     """
-    from rcmc.diff import RevisionNotFound, diff, render_diff
+    from rcmc.diff import diff, render_diff
 
-    try:
-        click.echo(render_diff(diff(old, new), fmt))
-    except RevisionNotFound as error:
-        raise PackageError(str(error)) from None
+    click.echo(render_diff(diff(old, new, package), fmt))
 
 
 @cli.command(context_settings=CONTEXT)
@@ -430,13 +430,16 @@ def diff_command(old: str, new: str | None, fmt: str) -> None:
     help="Version part to bump (default: chosen from the diff since the last release).",
 )
 @click.option("--dry-run", is_flag=True, help="Print the CHANGELOG entry without writing anything.")
+@click.option("--no-tag", is_flag=True, help="Do not commit the release files or create the git tag.")
 @click.option("--out", default=None, type=click.Path(file_okay=False), help="Where to build artifacts (default: dist/).")
 @package_option
 @reports_errors
-def release(bump: str | None, dry_run: bool, out: str | None, package: str | None) -> None:
+def release(bump: str | None, dry_run: bool, no_tag: bool, out: str | None, package: str | None) -> None:
     """Cut a release: new version, CHANGELOG entry from the data diff, released-ids.json, artifacts.
 
     Refuses unless the package validates, and refuses a breaking change without --bump major.
+    In a git repository with the package committed, commits the release files and creates
+    the annotated tag vX.Y.Z (push it with `git push origin vX.Y.Z`).
 
     Example:
 
@@ -448,7 +451,7 @@ def release(bump: str | None, dry_run: bool, out: str | None, package: str | Non
     from rcmc.release import release as cut_release
 
     try:
-        result = cut_release(bump, package, dry_run=dry_run)
+        result = cut_release(bump, package, dry_run=dry_run, tag=not no_tag)
     except InvalidRow as error:
         _print_rejection(error)
     click.echo(result.entry)
@@ -457,7 +460,13 @@ def release(bump: str | None, dry_run: bool, out: str | None, package: str | Non
 
         root = open_package(package).root
         export_package(["all"], out or root / "dist", root)
-        click.echo(f"released {result.version}: tag it with `git tag v{result.version}`")
+        if result.tag:
+            click.echo(f"released {result.version}: committed and tagged {result.tag} (`git push origin {result.tag}`)")
+        else:
+            click.echo(
+                f"released {result.version}, not tagged ({result.untagged_reason}): commit it, then "
+                f"`git tag -a v{result.version} -m 'Release {result.version}'`"
+            )
 
 
 @cli.command(context_settings=CONTEXT)

@@ -5,16 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
+import os
+import re
+import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from rcmc.errors import RcmcError, UsageError
-from rcmc.package import DESCRIPTOR, locate
-
-
-class RevisionNotFound(RcmcError):
-    """A git revision or file is not in this repository (a shallow clone may lack it)."""
+from rcmc.errors import DescriptorError, RevisionNotFound, UsageError
+from rcmc.gitrepo import Repo
+from rcmc.package import DESCRIPTOR, Package, locate, open_package
 
 
 @dataclass
@@ -90,56 +89,149 @@ class PackageDiff:
         }
 
 
-def read_version(spec: str | None) -> Version:
-    """A version from a package folder or descriptor path, or a git revision; None = the working tree."""
+def read_version(spec: str | None, package: str | os.PathLike | None = None) -> Version:
+    """A version of the package: a folder or descriptor path, a release (`0.1.0`, `v0.1.0`) or a git revision.
+
+    `spec` None is the working tree of `package` (default: located as every command does);
+    releases and revisions are read from the git repository holding that package.
+    """
     if spec is None:
-        return _from_folder(locate(None).parent, "working tree")
+        return _from_folder(locate(package).parent, "working tree")
     path = Path(spec)
     if path.exists():
         return _from_folder(path if path.is_dir() else path.parent, spec)
-    return _from_git(spec)
+    root = locate(package).parent
+    repo = Repo.containing(root)
+    if repo is None:
+        return _from_released_ids(root, spec)
+    revision, label = resolve_revision(repo, spec)
+    return _from_git(repo, revision, label)
 
 
 def _from_folder(root: Path, label: str) -> Version:
-    return _build(label, lambda relative: (root / relative).read_text(encoding="utf-8") if (root / relative).exists() else None)
+    return _build(label, open_package(root))
 
 
-def _from_git(revision: str) -> Version:
-    top = _git(["rev-parse", "--show-toplevel"], None).strip()
-    prefix = locate(None).parent.resolve().relative_to(Path(top).resolve())
-    if subprocess.run(["git", "-C", top, "cat-file", "-e", f"{revision}^{{commit}}"], capture_output=True).returncode:
-        raise RevisionNotFound(f"git revision {revision!r} not found (a shallow clone needs `git fetch --unshallow --tags`)")
+def _from_released_ids(root: Path, spec: str) -> Version:
+    """Outside a git repository only a release can be read: the rows released-ids.json kept for it."""
+    from rcmc.release import previous_version
 
-    def reader(relative: str) -> str | None:
-        target = (prefix / relative).as_posix()
-        result = subprocess.run(["git", "-C", top, "show", f"{revision}:{target}"], capture_output=True)
-        return result.stdout.decode("utf-8") if result.returncode == 0 else None
-
-    return _build(revision, reader)
+    match = VERSION.fullmatch(spec)
+    kept = previous_version(root)
+    if match and kept.version == match.group(1):
+        return kept
+    raise UsageError(f"{spec!r} is not a folder, and {root} is not in a git repository to find it in")
 
 
-def _git(args: list[str], cwd: str | None) -> str:
-    result = subprocess.run(["git", *args], capture_output=True, text=True, cwd=cwd)
-    if result.returncode:
-        raise UsageError(f"not a folder or a git revision here: {result.stderr.strip()}")
-    return result.stdout
+VERSION = re.compile(r"v?(\d+\.\d+\.\d+)")
+RELEASED_IDS = "released-ids.json"
 
 
-def _build(label: str, read) -> Version:
-    text = read(DESCRIPTOR)
-    if text is None:
-        raise RevisionNotFound(f"{label}: no {DESCRIPTOR}")
-    descriptor = json.loads(text)
-    version = Version(label=label, version=str(descriptor.get("version", "0.0.0")))
-    for resource in descriptor.get("resources", []):
-        schema = resource.get("schema")
-        schema = json.loads(read(schema) or "{}") if isinstance(schema, str) else schema or {}
-        key = schema.get("primaryKey")
-        key = key[0] if isinstance(key, list) else key
-        records = list(csv.DictReader(io.StringIO(read(resource["path"]) or "", newline="")))
-        columns = [f["name"] for f in schema.get("fields", [])]
-        version.columns[resource["name"]] = columns
-        version.rows[resource["name"]] = {r.get(key, ""): r for r in records}
+def resolve_revision(repo: Repo, spec: str) -> tuple[str, str]:
+    """The commit `spec` names, and a label for it.
+
+    A version (`0.1.0` or `v0.1.0`) is its tag when one exists, else the first commit whose
+    released-ids.json recorded it (the release commit), else the first whose datapackage.json carried it.
+    """
+    match = VERSION.fullmatch(spec)
+    if match is None:
+        commit = repo.commit(spec)
+        if commit is None:
+            raise RevisionNotFound(f"git revision {spec!r} not found{repo.shallow_hint()}")
+        return commit, spec
+    number = match.group(1)
+    commit = repo.commit(f"refs/tags/v{number}") or repo.commit(f"refs/tags/{number}") or _first_commit_with(repo, number)
+    return commit, f"v{number} ({commit[:7]})"
+
+
+def _first_commit_with(repo: Repo, number: str) -> str:
+    """The oldest commit recording version `number`, in released-ids.json first, then in datapackage.json."""
+    seen: set[str] = set()
+    for relative in (RELEASED_IDS, DESCRIPTOR):
+        commits = repo.commits_touching(relative)
+        for commit, text in zip(commits, repo.read_blobs([(commit, relative) for commit in commits]), strict=True):
+            version = _version_in(text)
+            if version == number:
+                return commit
+            if version and relative == DESCRIPTOR:
+                seen.add(version)
+    known = ", ".join(sorted(seen, key=lambda v: tuple(int(p) for p in v.split(".")))) or "none"
+    raise RevisionNotFound(
+        f"no release {number}: no tag v{number}, and no commit's {DESCRIPTOR} carries that version "
+        f"(versions in its history: {known}){repo.shallow_hint()}"
+    )
+
+
+def _version_in(text: bytes | None) -> str | None:
+    """The `version` of a JSON object, or None when the text is missing, malformed or has none."""
+    try:
+        value = json.loads(text) if text is not None else None
+    except ValueError:
+        return None
+    version = value.get("version") if isinstance(value, dict) else None
+    return version if isinstance(version, str) and VERSION.fullmatch(version) else None
+
+
+def _from_git(repo: Repo, revision: str, label: str) -> Version:
+    """Write the revision's descriptor, schemas and data to a temporary folder and open it like any package."""
+    with tempfile.TemporaryDirectory(prefix="rcmc-diff-") as folder:
+        target = Path(folder).resolve()
+        try:
+            _materialise(repo, revision, target)
+            return _build(label, open_package(target))
+        except DescriptorError as error:
+            raise DescriptorError(_relabel(str(error), target, f"{label}: ", repo.prefix)) from None
+
+
+def _relabel(message: str, target: Path, label: str, prefix: PurePosixPath) -> str:
+    """`message` with the temporary folder's paths shown as `label` and the package's path in the repository."""
+    inside = "" if prefix.as_posix() == "." else f"{prefix.as_posix()}/"
+    return message.replace(f"{target}{os.sep}", label + inside).replace(str(target), label + prefix.as_posix())
+
+
+def _materialise(repo: Repo, revision: str, target: Path) -> None:
+    """Copy datapackage.json and the files its resources name, as they were at `revision`, into `target`."""
+    (descriptor_text,) = repo.read_files(revision, [DESCRIPTOR])
+    if descriptor_text is None:
+        raise DescriptorError(f"{target / DESCRIPTOR}: the package descriptor does not exist")
+    (target / DESCRIPTOR).write_bytes(descriptor_text)
+    wanted = _referenced_files(descriptor_text)
+    for relative in wanted:
+        if PurePosixPath(relative).is_absolute() or ".." in PurePosixPath(relative).parts:
+            raise DescriptorError(f"{target / DESCRIPTOR}: {relative!r} points outside the package folder")
+    for relative, content in zip(wanted, repo.read_files(revision, wanted), strict=True):
+        if content is not None:
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            (target / relative).write_bytes(content)
+
+
+def _referenced_files(descriptor_text: bytes) -> list[str]:
+    """The schema and data paths a descriptor's resources name (none if it is malformed: open_package says why)."""
+    try:
+        descriptor = json.loads(descriptor_text)
+    except ValueError:
+        return []
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list):
+        return []
+    named = {raw.get(key) for raw in resources if isinstance(raw, dict) for key in ("schema", "path")}
+    return sorted(value for value in named if isinstance(value, str))
+
+
+def _build(label: str, package: Package) -> Version:
+    version = Version(label=label, version=package.version)
+    for name, resource in package.resources.items():
+        try:
+            text = resource.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise DescriptorError(f"{resource.path}: the data of {name} does not exist") from None
+        except OSError as error:
+            raise DescriptorError(f"{resource.path}: the data of {name} cannot be read: {error.strerror}") from None
+        except UnicodeDecodeError as error:
+            raise DescriptorError(f"{resource.path}: the data of {name} is not UTF-8: {error}") from None
+        records = csv.DictReader(io.StringIO(text, newline=""))
+        version.columns[name] = resource.field_names
+        version.rows[name] = {r.get(resource.primary_key, ""): r for r in records}
     return version
 
 
@@ -181,9 +273,12 @@ def _looks_reused(old_row: dict[str, str], changes: dict[str, tuple[str, str]]) 
     return len(changed) >= REUSE_MIN_COLUMNS and len(changed) > REUSE_SHARE * len(filled)
 
 
-def diff(old: str, new: str | None = None) -> PackageDiff:
-    """Diff two versions given as folders or git revisions (`new` defaults to the working tree)."""
-    return diff_versions(read_version(old), read_version(new))
+def diff(old: str, new: str | None = None, package: str | os.PathLike | None = None) -> PackageDiff:
+    """Diff two versions given as folders, releases or git revisions (`new` defaults to the working tree).
+
+    Revisions and releases are read from the git repository holding `package`.
+    """
+    return diff_versions(read_version(old, package), read_version(new, package))
 
 
 def render_diff(result: PackageDiff, fmt: str = "text") -> str:

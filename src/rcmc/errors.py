@@ -29,5 +29,9 @@ class InvalidRow(RcmcError):
         self.problems = problems
 
 
+class RevisionNotFound(RcmcError):
+    """A git revision or release version is not in this repository (a shallow clone may lack it)."""
+
+
 class UsageError(RcmcError):
     """Arguments that cannot work together or cannot be parsed."""

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from rcmc.diff import PackageDiff, Version, diff_versions, read_version
 from rcmc.errors import InvalidRow, UsageError
-from rcmc.package import open_package
+from rcmc.gitrepo import Repo
+from rcmc.package import DESCRIPTOR, Package, open_package
 from rcmc.validator import validate_package
 from rcmc.writer import write_atomic
 
@@ -27,6 +28,8 @@ class Release:
     entry: str
     diff: PackageDiff
     written: bool
+    tag: str | None = None
+    untagged_reason: str = ""
 
 
 def bump_version(version: str, bump: str) -> str:
@@ -106,12 +109,18 @@ def _merge_sections(notes: str, generated: str) -> str:
 
 
 def release(
-    bump: str | None = None, path: str | os.PathLike | None = None, dry_run: bool = False, today: str | None = None
+    bump: str | None = None,
+    path: str | os.PathLike | None = None,
+    dry_run: bool = False,
+    today: str | None = None,
+    tag: bool = True,
 ) -> Release:
     """Prepare (and unless `dry_run`, write) the next release of the package at `path`.
 
     The first release keeps the descriptor's version; later ones bump the last released
     version, automatically by the diff unless `bump` is given (a breaking diff needs major).
+    With `tag`, in a git repository whose package files are all committed, the files the
+    release writes are committed and that commit gets the annotated tag `vX.Y.Z`.
     """
     package = open_package(path)
     problems = validate_package(package)
@@ -131,9 +140,44 @@ def release(
     version = package.version if first else bump_version(previous.version, bump)
     date = today or dt.date.today().isoformat()
     entry = changelog_entry(version, date, result, first=first)
-    if not dry_run:
-        _write_release(root, package.descriptor, version, entry, date)
-    return Release(version=version, entry=entry, diff=result, written=not dry_run)
+    outcome = Release(version=version, entry=entry, diff=result, written=not dry_run)
+    if dry_run:
+        return outcome
+    repo, outcome.untagged_reason = _tagging_repo(package, f"v{version}") if tag else (None, "--no-tag")
+    _write_release(root, package.descriptor, version, entry, date)
+    if repo is not None:
+        repo.commit_and_tag(_release_files(root), f"v{version}", f"Release {version}")
+        outcome.tag = f"v{version}"
+    return outcome
+
+
+RELEASE_FILES = ("datapackage.json", "CHANGELOG.md", RELEASED_IDS, "src/rcmc/__init__.py", "CITATION.cff")
+
+
+def _release_files(root: Path) -> list[str]:
+    """The files `_write_release` writes, relative to the package folder."""
+    return [relative for relative in RELEASE_FILES if (root / relative).exists()]
+
+
+def _tagging_repo(package: Package, tag: str) -> tuple[Repo | None, str]:
+    """The repository to commit and tag the release in, or None and why not.
+
+    Tagging needs a commit to build on and the descriptor, schemas and data committed, so
+    the tag points at exactly the data released (uncommitted notes in CHANGELOG.md go into
+    the release commit); an existing tag of that name is an error.
+    """
+    repo = Repo.containing(package.root)
+    if repo is None:
+        return None, "not in a git repository"
+    if repo.commit(f"refs/tags/{tag}"):
+        raise UsageError(f"tag {tag} already exists: release a different version, or pass --no-tag")
+    if repo.commit("HEAD") is None:
+        return None, "the repository has no commit yet"
+    schemas = [raw["schema"] for raw in package.descriptor["resources"] if isinstance(raw.get("schema"), str)]
+    data = [resource.relpath for resource in package.resources.values()]
+    if repo.changed([DESCRIPTOR, *schemas, *data]):
+        return None, "the package has uncommitted changes"
+    return repo, ""
 
 
 def _write_release(root: Path, descriptor: dict, version: str, entry: str, date: str) -> None:
