@@ -205,8 +205,9 @@ def add(
     Example:
 
     \b
-        rcmc add sources --set title="..." --set publisher=TASS --set url=https://tass.com/... \\
-            --set language=en --set kind=news --set accessed_date=2026-11-26
+        rcmc add sources --set title="Russia, China start naval drills" --set publisher=TASS \\
+            --set url=https://tass.com/defense/1234567 --set language=en --set kind=news \\
+            --set accessed_date=2026-11-26 --dry-run
     """
     from rcmc.errors import InvalidRow
     from rcmc.records import add_rows
@@ -235,7 +236,7 @@ def edit(row_id: str, sets: tuple[str, ...], dry_run: bool, package: str | None)
     Example:
 
     \b
-        rcmc edit joint-sea-2019 --set ships=13
+        rcmc edit joint-sea-2019 --set ships=15 --dry-run
     """
     from rcmc.errors import InvalidRow
     from rcmc.records import edit_row
@@ -284,7 +285,7 @@ def remove(row_id: str, dry_run: bool, package: str | None) -> None:
     Example:
 
     \b
-        rcmc remove mi-26ts-2014-helicopter
+        rcmc remove mi-171e-2017-vk-2500 --dry-run
     """
     from rcmc.errors import InvalidRow
     from rcmc.records import remove_row
