@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rcmc.diff import PackageDiff, Version, diff_versions, read_version
 from rcmc.errors import InvalidRow, UsageError
-from rcmc.package import open_package
+from rcmc.package import open_package, open_writable
 from rcmc.validator import validate_package
 from rcmc.writer import write_atomic
 
@@ -27,6 +27,7 @@ class Release:
     entry: str
     diff: PackageDiff
     written: bool
+    files: tuple[Path, ...] = ()
 
 
 def bump_version(version: str, bump: str) -> str:
@@ -113,7 +114,7 @@ def release(
     The first release keeps the descriptor's version; later ones bump the last released
     version, automatically by the diff unless `bump` is given (a breaking diff needs major).
     """
-    package = open_package(path)
+    package = open_writable(path)
     problems = validate_package(package)
     if problems:
         raise InvalidRow(f"cannot release: the package has {len(problems)} problem(s)", problems)
@@ -131,17 +132,17 @@ def release(
     version = package.version if first else bump_version(previous.version, bump)
     date = today or dt.date.today().isoformat()
     entry = changelog_entry(version, date, result, first=first)
-    if not dry_run:
-        _write_release(root, package.descriptor, version, entry, date)
-    return Release(version=version, entry=entry, diff=result, written=not dry_run)
+    files = () if dry_run else _write_release(root, package.descriptor, version, entry, date)
+    return Release(version=version, entry=entry, diff=result, written=not dry_run, files=files)
 
 
-def _write_release(root: Path, descriptor: dict, version: str, entry: str, date: str) -> None:
+def _write_release(root: Path, descriptor: dict, version: str, entry: str, date: str) -> tuple[Path, ...]:
     descriptor = {**descriptor, "version": version}
     write_atomic(root / "datapackage.json", json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
     changelog = root / "CHANGELOG.md"
     text = changelog.read_text(encoding="utf-8") if changelog.exists() else "# Changelog\n"
     write_atomic(changelog, insert_entry(text, entry))
+    written = [root / "datapackage.json", changelog]
     for relative, pattern, replacement in (
         ("src/rcmc/__init__.py", r'__version__ = "[^"]+"', f'__version__ = "{version}"'),
         ("CITATION.cff", r"^version: .*$", f"version: {version}"),
@@ -150,6 +151,7 @@ def _write_release(root: Path, descriptor: dict, version: str, entry: str, date:
         target = root / relative
         if target.exists():
             write_atomic(target, re.sub(pattern, replacement, target.read_text(encoding="utf-8"), count=1, flags=re.M))
+            written.append(target)
     current = read_version(str(root))
     write_atomic(
         root / RELEASED_IDS,
@@ -158,6 +160,7 @@ def _write_release(root: Path, descriptor: dict, version: str, entry: str, date:
         )
         + "\n",
     )
+    return tuple(dict.fromkeys([*written, root / RELEASED_IDS]))
 
 
 def vanished_released_ids(path: str | os.PathLike | None = None) -> list[str]:
