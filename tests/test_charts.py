@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,16 @@ def test_readme_charts_are_current(tmp_path: Path, name: str) -> None:
     fresh = write_chart(name, tmp_path / f"{name}.svg", ROOT)
     committed = ROOT / "docs" / "charts" / f"{name}.svg"
     assert fresh.read_bytes() == committed.read_bytes(), f"{committed} is stale: run `make charts`"
+
+
+@pytest.mark.parametrize("missing", ["altair", "vl_convert"])
+@pytest.mark.parametrize("command", [["chart", "exercises-per-year", "--out", "x.svg"], ["site", "--out", "site"]])
+def test_charts_without_the_extra_name_it(
+    package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, missing: str, command: list[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, missing, None)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, [*command, "--package", str(package)])
+    assert result.exit_code == 2, result.output
+    assert "pip install 'russia-china-military-cooperation[charts]'" in result.output
+    assert not (tmp_path / "x.svg").exists() and not (tmp_path / "site").exists()

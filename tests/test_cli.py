@@ -106,7 +106,8 @@ SOURCE = [
 
 def test_add_source_prints_its_id_and_writes_canonically(package: Path) -> None:
     result = run("add", "sources", *SOURCE, "--package", str(package))
-    assert (result.exit_code, result.output) == (0, "added sources example-wire-2024-new-report\n")
+    sources = (package / "data" / "sources.csv").resolve()
+    assert (result.exit_code, result.output) == (0, f"added sources example-wire-2024-new-report\nwrote {sources}\n")
     rows = read_rows(package / "data" / "sources.csv")
     assert [r[0] for r in rows[1:]] == sorted(r[0] for r in rows[1:])
     assert "example-wire-2024-new-report" in [r[0] for r in rows]
@@ -143,7 +144,8 @@ def test_add_bundle_from_json_proposes_ids_with_suffix(package: Path, tmp_path: 
     bundle = tmp_path / "rows.json"
     bundle.write_text(json.dumps({"exercises": [row]}))
     result = run("add", "--json", str(bundle), "--package", str(package))
-    assert (result.exit_code, result.output) == (0, "added exercises joint-sea-2019-2\n")
+    exercises = (package / "data" / "exercises.csv").resolve()
+    assert (result.exit_code, result.output) == (0, f"added exercises joint-sea-2019-2\nwrote {exercises}\n")
     written = [r for r in read_rows(package / "data" / "exercises.csv") if r[0] == "joint-sea-2019-2"]
     assert written[0][6] == "CHN;RUS"
 
@@ -213,6 +215,7 @@ def test_remove_row_and_refusal_while_referenced(package: Path) -> None:
     assert refused.exit_code == 1 and "(rule foreign-key)" in refused.output
     assert package_hashes(package) == before
     result = run("remove", "fighter-deal-2015-engines", "--package", str(package))
-    assert (result.exit_code, result.output) == (0, "removed equipment fighter-deal-2015-engines\n")
+    equipment = (package / "data" / "equipment.csv").resolve()
+    assert (result.exit_code, result.output) == (0, f"removed equipment fighter-deal-2015-engines\nwrote {equipment}\n")
     assert "fighter-deal-2015-engines" not in (package / "data" / "equipment.csv").read_text()
     assert run("remove", "nope", "--package", str(package)).exit_code == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -10,7 +11,7 @@ import pytest
 
 import rcmc
 from conftest import set_cell
-from rcmc.errors import UnknownTable, UsageError
+from rcmc.errors import MissingDependency, UnknownTable, UsageError
 from rcmc.loader import TableUnreadable
 
 
@@ -34,6 +35,34 @@ def test_load_booleans_and_integers(package: Path) -> None:
 def test_load_pandas_backend(package: Path) -> None:
     frame = rcmc.load("equipment", backend="pandas", path=package)
     assert list(frame["item_id"]) == ["fighter-deal-2015-aircraft", "fighter-deal-2015-engines"]
+
+
+def test_pandas_backend_needs_no_pyarrow_and_keeps_integers(package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pandas as pd
+
+    def needs_pyarrow(*args: object, **kwargs: object) -> None:
+        raise ModuleNotFoundError("No module named 'pyarrow'")  # as after `pip install` of the wheel alone
+
+    monkeypatch.setattr(pl.DataFrame, "to_pandas", needs_pyarrow)
+    equipment = rcmc.load("equipment", backend="pandas", path=package)
+    assert str(equipment["order_year"].dtype) == "Int64" and equipment["order_year"].tolist() == [2015, 2015]
+    assert equipment["quantity_delivered"].tolist() == [24, 4] and equipment["value_usd"].isna().all()
+    assert str(equipment["value_usd"].dtype) == "Int64"
+    agreements = rcmc.load("agreements", backend="pandas", path=package)
+    assert str(agreements["value_usd"].dtype) == "Int64" and str(agreements["includes_training"].dtype) == "boolean"
+    assert list(agreements["kind"].cat.categories)[:3] == ["treaty", "agreement", "contract"]
+    exercises = rcmc.load("exercises", backend="pandas", path=package)
+    assert str(exercises["start_date"].dtype) == "datetime64[ms]"
+    assert exercises.loc[1, "start_date"] == pd.Timestamp("2019-12-01") and exercises["end_date"].isna().tolist()[1]
+    assert exercises.loc[1, "participants"] == ["CHN", "IRN", "RUS"] and exercises["personnel"].isna().tolist()[1]
+    polars_frame = rcmc.load("exercises", path=package)
+    assert list(exercises.columns) == polars_frame.columns
+
+
+def test_pandas_backend_without_pandas_names_the_install(package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(MissingDependency, match="pip install pandas"):
+        rcmc.load("equipment", backend="pandas", path=package)
 
 
 def test_load_all(package: Path) -> None:

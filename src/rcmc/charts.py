@@ -8,11 +8,12 @@ from pathlib import Path
 
 import polars as pl
 
-from rcmc.errors import UsageError
+from rcmc.errors import MissingDependency, UsageError
 from rcmc.loader import package_frames
 from rcmc.package import open_package
 
 FORMATS = (".svg", ".png", ".html")
+CHARTS_EXTRA = "pip install 'russia-china-military-cooperation[charts]'"
 WIDTH, HEIGHT = 640, 300
 
 
@@ -107,10 +108,19 @@ CHARTS: dict[str, Callable] = {
 }
 
 
+def chart_library():
+    """The altair module, once altair and vl-convert are known to be installed (the `charts` extra)."""
+    try:
+        import altair
+        import vl_convert  # noqa: F401  (renders SVG and PNG)
+    except ImportError:
+        raise MissingDependency(f"charts need altair and vl-convert-python, which are not installed: {CHARTS_EXTRA}") from None
+    return altair
+
+
 def build_chart(name: str, path: str | os.PathLike | None = None):
     """The altair chart called `name` for the package at `path`."""
-    import altair as alt
-
+    alt = chart_library()
     if name not in CHARTS:
         raise UsageError(f"no chart {name!r}; charts: {', '.join(CHARTS)}")
     package = open_package(path)

@@ -1,6 +1,6 @@
 """The `rcmc` command line: parses options, calls one library function, prints the result.
 
-Heavy libraries (polars, pandera, frictionless) are imported inside commands so
+Heavy libraries (polars, pandera, pandas, altair) are imported inside commands so
 `rcmc --help` stays fast.
 """
 
@@ -14,7 +14,15 @@ from typing import Any
 import click
 
 from rcmc import __version__
-from rcmc.errors import DescriptorError, PackageNotFound, RcmcError, RevisionNotFound, UnknownTable, UsageError
+from rcmc.errors import (
+    DescriptorError,
+    PackageNotFound,
+    RcmcError,
+    ReadOnlyPackage,
+    RevisionNotFound,
+    UnknownTable,
+    UsageError,
+)
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -33,7 +41,7 @@ def package_option(function: Callable) -> Callable:
         type=click.Path(),
         default=None,
         envvar="RCMC_PACKAGE",
-        help="datapackage.json or its folder (default: found walking up from here, else the bundled one).",
+        help="datapackage.json or its folder (default: this dataset found walking up from here, else the bundled copy).",
     )(function)
 
 
@@ -44,7 +52,7 @@ def reports_errors(function: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
-        except (DescriptorError, PackageNotFound, RevisionNotFound, UsageError, UnknownTable) as error:
+        except (DescriptorError, PackageNotFound, ReadOnlyPackage, RevisionNotFound, UsageError, UnknownTable) as error:
             raise PackageError(str(error)) from None
         except RcmcError as error:
             raise click.ClickException(str(error)) from None
@@ -182,6 +190,18 @@ def _print_change(change: Any, dry_run: bool) -> None:
             if dry_run:
                 for column, value in row.items():
                     click.echo(f"    {column}: {value}")
+    _print_files(change.files)
+
+
+def _print_files(paths: Any) -> None:
+    """One `wrote PATH` line per file changed, relative to the current folder when inside it."""
+    from pathlib import Path
+
+    here = Path.cwd().resolve()
+    for path in paths:
+        resolved = Path(path).resolve()
+        shown = resolved.relative_to(here) if resolved.is_relative_to(here) else resolved
+        click.echo(f"wrote {shown}")
 
 
 @cli.command(context_settings=CONTEXT)
@@ -248,6 +268,7 @@ def edit(row_id: str, sets: tuple[str, ...], dry_run: bool, package: str | None)
     verb = "would change" if dry_run else "changed"
     for table, _rows in change.rows.items():
         click.echo(f"{verb} {table} {row_id}")
+    _print_files(change.files)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -296,6 +317,7 @@ def remove(row_id: str, dry_run: bool, package: str | None) -> None:
         _print_rejection(error)
     for table in change.rows:
         click.echo(f"{'would remove' if dry_run else 'removed'} {table} {row_id}")
+    _print_files(change.files)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -460,6 +482,7 @@ def release(bump: str | None, dry_run: bool, no_tag: bool, out: str | None, pack
         from rcmc.package import open_package
 
         root = open_package(package).root
+        _print_files(result.files)
         export_package(["all"], out or root / "dist", root)
         if result.tag:
             click.echo(f"released {result.version}: committed and tagged {result.tag} (`git push origin {result.tag}`)")
@@ -539,8 +562,7 @@ def docs(out: str | None, package: str | None) -> None:
     """
     from rcmc.codebook import write_codebook
 
-    for path in write_codebook(package, out):
-        click.echo(str(path))
+    _print_files(write_codebook(package, out))
 
 
 def main() -> None:

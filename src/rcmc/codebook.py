@@ -6,7 +6,7 @@ import html
 import os
 from pathlib import Path
 
-from rcmc.package import Package, Resource, open_package
+from rcmc.package import Package, Resource, open_package, refuse_bundled
 from rcmc.records import current_rows
 from rcmc.summary import YEAR_COLUMNS
 
@@ -121,6 +121,7 @@ def write_codebook(path: str | os.PathLike | None = None, out: str | os.PathLike
     """Write docs/codebook.md and docs/codebook.html (under the package root unless `out` is given)."""
     package = open_package(path)
     folder = Path(out) if out else package.root / "docs"
+    refuse_bundled(folder)
     folder.mkdir(parents=True, exist_ok=True)
     markdown = render_codebook(package)
     md, html = folder / "codebook.md", folder / "codebook.html"

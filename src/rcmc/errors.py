@@ -35,3 +35,11 @@ class RevisionNotFound(RcmcError):
 
 class UsageError(RcmcError):
     """Arguments that cannot work together or cannot be parsed."""
+
+
+class ReadOnlyPackage(RcmcError):
+    """A write was asked of the package bundled with the installed wheel, which is never changed."""
+
+
+class MissingDependency(UsageError):
+    """An optional dependency (an extra) is needed for this and is not installed."""

@@ -9,7 +9,7 @@ import polars as pl
 
 from rcmc.csvfile import LINE_COLUMN, RawTable, read_raw
 from rcmc.dates import first_day, precision
-from rcmc.errors import RcmcError, UsageError
+from rcmc.errors import MissingDependency, RcmcError, UsageError
 from rcmc.package import Package, Resource, open_package
 from rcmc.rules import LIST_COLUMNS
 from rcmc.schema import parse_types
@@ -26,7 +26,11 @@ def load(table: str, backend: str = "polars", path: str | os.PathLike | None = N
 
     Partial dates become a `Date` column (first day of the period) plus a
     `<column>_precision` column (`year|month|day`); `;`-lists become `List[str]`;
-    enum columns become `Enum`; empty cells are null.
+    enum columns become `Enum`; empty cells are null. With `backend="pandas"`,
+    see `to_pandas` for the pandas types.
+
+    The package is `path`, else $RCMC_PACKAGE, else this dataset found walking up
+    from the current folder, else the copy bundled with the installed package.
 
     Example: `rcmc.load("exercises").filter(pl.col("kind") == "air-patrol")`
     """
@@ -34,13 +38,44 @@ def load(table: str, backend: str = "polars", path: str | os.PathLike | None = N
         raise UsageError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
     package = open_package(path)
     frame = typed_frame(package.resource(table))
-    return frame.to_pandas() if backend == "pandas" else frame
+    return to_pandas(frame) if backend == "pandas" else frame
 
 
 def load_all(backend: str = "polars", path: str | os.PathLike | None = None) -> dict[str, Any]:
     """Load every table of the package: `{name: DataFrame}`."""
     package = open_package(path)
     return {name: load(name, backend, package.descriptor_path) for name in package.resources}
+
+
+def to_pandas(frame: pl.DataFrame) -> Any:
+    """The frame as a pandas DataFrame, built column by column (no pyarrow needed).
+
+    Integers become nullable `Int64`, booleans nullable `boolean`, dates
+    `datetime64[ms]` (NaT when unknown), enums `category` with the schema's
+    values as categories, lists Python lists; text keeps pandas' default string type.
+    """
+    try:
+        import pandas as pd
+    except ImportError:
+        raise MissingDependency("the pandas backend needs pandas: pip install pandas") from None
+    return pd.DataFrame({name: _pandas_column(pd, frame[name]) for name in frame.columns})
+
+
+def _pandas_column(pd: Any, series: pl.Series) -> Any:
+    dtype = series.dtype
+    if dtype.is_integer():
+        return pd.array(series.to_list(), dtype="Int64")
+    if dtype == pl.Boolean:
+        return pd.array(series.to_list(), dtype="boolean")
+    if dtype.is_float():
+        return series.to_numpy()
+    if dtype == pl.Date:
+        return pd.Series(series.to_numpy().astype("datetime64[ms]"))
+    if isinstance(dtype, pl.Enum):
+        return pd.Categorical(series.to_list(), categories=dtype.categories.to_list())
+    if isinstance(dtype, pl.List):
+        return pd.Series(series.to_list(), dtype=object)
+    return pd.Series(series.to_list())
 
 
 def typed_frame(resource: Resource) -> pl.DataFrame:

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rcmc.errors import DescriptorError, PackageNotFound, UnknownTable
+from rcmc.errors import DescriptorError, PackageNotFound, ReadOnlyPackage, UnknownTable
 
 DESCRIPTOR = "datapackage.json"
 ENV_VAR = "RCMC_PACKAGE"
@@ -73,32 +73,76 @@ class Package:
             raise UnknownTable(f"no table {name!r} in the package (tables: {known})") from None
 
 
+BUNDLE = Path(__file__).resolve().parent / "_bundle"
+CONTRIBUTE_HINT = "clone the repository to contribute"
+
+
 def bundled_root() -> Path | None:
     """Folder of the package shipped with the installed wheel (or the source checkout)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_bundle", here.parent.parent):
+    for candidate in (BUNDLE, BUNDLE.parent.parent.parent):
         if (candidate / DESCRIPTOR).is_file():
             return candidate
     return None
 
 
+def dataset_name() -> str | None:
+    """The `name` in the bundled descriptor: which packages are this dataset."""
+    bundled = bundled_root()
+    return None if bundled is None else _descriptor_field(bundled / DESCRIPTOR, "name")
+
+
+def _descriptor_field(path: Path, key: str) -> str | None:
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = descriptor.get(key) if isinstance(descriptor, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _is_this_dataset(descriptor_path: Path) -> bool:
+    """Same `name` as the bundled descriptor; an unreadable descriptor counts, so its error is reported."""
+    try:
+        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    return not isinstance(descriptor, dict) or descriptor.get("name") == dataset_name()
+
+
 def locate(path: str | os.PathLike | None = None) -> Path:
-    """Find the descriptor: `path`, else $RCMC_PACKAGE, else walk up from cwd, else the bundled one."""
+    """Find the descriptor of the package to work on.
+
+    In order: `path`, else $RCMC_PACKAGE, else the first datapackage.json walking up
+    from the current folder if it is this dataset (same `name` as the bundled one),
+    else the bundled package. Someone else's data package above the working folder
+    is never used by default.
+    """
     explicit = path if path is not None else os.environ.get(ENV_VAR) or None
     if explicit is not None:
-        candidate = Path(explicit)
-        if candidate.is_dir():
-            candidate = candidate / DESCRIPTOR
-        if not candidate.is_file():
-            raise PackageNotFound(f"no {DESCRIPTOR} at {candidate}")
-        return candidate.resolve()
-    for folder in (Path.cwd(), *Path.cwd().parents):
-        if (folder / DESCRIPTOR).is_file():
-            return (folder / DESCRIPTOR).resolve()
+        return _explicit(explicit)
+    found = _walk_up(Path.cwd())
     bundled = bundled_root()
+    if found is not None and (bundled is None or _is_this_dataset(found)):
+        return found
     if bundled is None:
         raise PackageNotFound(f"no {DESCRIPTOR} in this folder or its parents, and no bundled package")
     return bundled / DESCRIPTOR
+
+
+def _explicit(path: str | os.PathLike) -> Path:
+    candidate = Path(path)
+    if candidate.is_dir():
+        candidate = candidate / DESCRIPTOR
+    if not candidate.is_file():
+        raise PackageNotFound(f"no {DESCRIPTOR} at {candidate}")
+    return candidate.resolve()
+
+
+def _walk_up(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / DESCRIPTOR).is_file():
+            return (folder / DESCRIPTOR).resolve()
+    return None
 
 
 def open_package(path: str | os.PathLike | None = None) -> Package:
@@ -134,3 +178,22 @@ def _read_json(path: Path, what: str) -> dict:
         raise DescriptorError(f"{path}: {what} does not exist") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise DescriptorError(f"{path}: {what} is not valid JSON: {error}") from None
+
+
+def open_writable(path: str | os.PathLike | None = None) -> Package:
+    """Open the package for a command that changes it; the bundled copy is refused (ReadOnlyPackage)."""
+    package = open_package(path)
+    refuse_bundled(package.root)
+    return package
+
+
+def refuse_bundled(target: Path) -> None:
+    """Raise ReadOnlyPackage if `target` is inside the copy bundled with the installed wheel."""
+    resolved, bundle = target.resolve(), BUNDLE.resolve()
+    if resolved != bundle and bundle not in resolved.parents:
+        return
+    homepage = _descriptor_field(bundle / DESCRIPTOR, "homepage")
+    raise ReadOnlyPackage(
+        f"{bundle} is the copy of the dataset bundled with the installed package and is never changed; "
+        f"{CONTRIBUTE_HINT}{': ' + homepage if homepage else ''} (or point --package / RCMC_PACKAGE at a copy)"
+    )

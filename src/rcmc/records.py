@@ -17,7 +17,7 @@ from slugify import slugify
 
 from rcmc.csvfile import LINE_COLUMN, read_raw
 from rcmc.errors import InvalidRow, UnknownRow, UsageError
-from rcmc.package import Package, Resource, open_package
+from rcmc.package import Package, Resource, open_package, open_writable
 from rcmc.validator import validate_package
 from rcmc.writer import canonical_cell, render_table, write_atomic
 
@@ -31,10 +31,11 @@ TOLERATED_WHILE_EDITING = frozenset({"orphan-source"})
 
 @dataclass(frozen=True)
 class Change:
-    """The outcome of an add or edit: the rows written (or that would be), by table."""
+    """The outcome of an add, edit or removal: the rows written (or that would be), by table, and the files changed."""
 
     rows: dict[str, list[dict[str, str]]]
     written: bool
+    files: tuple[Path, ...] = ()
 
 
 def normalise_value(resource: Resource, column: str, value: Any) -> str:
@@ -115,7 +116,7 @@ def add_rows(
     validate (an uncited source is tolerated: it is cited by the next add);
     otherwise InvalidRow carries every problem and no file is touched.
     """
-    package = open_package(path)
+    package = open_writable(path)
     with locked(package):
         tables = {name: current_rows(package.resource(name)) for name in new_rows}
         added: dict[str, list[dict[str, str]]] = {}
@@ -130,9 +131,8 @@ def add_rows(
                 added.setdefault(name, []).append(row)
                 tables[name].append(row)
         _check_candidate(package, tables)
-        if not dry_run:
-            _write(package, tables)
-    return Change(rows=added, written=not dry_run)
+        files = () if dry_run else _write(package, tables)
+    return Change(rows=added, written=not dry_run, files=files)
 
 
 def _ids_in_package(package: Package) -> set[str]:
@@ -142,7 +142,7 @@ def _ids_in_package(package: Package) -> set[str]:
 
 def edit_row(row_id: str, changes: Mapping[str, Any], path: str | os.PathLike | None = None, dry_run: bool = False) -> Change:
     """Change columns of the row whose primary key is `row_id`, in whichever table holds it."""
-    package = open_package(path)
+    package = open_writable(path)
     with locked(package):
         for name, resource in package.resources.items():
             rows = current_rows(resource)
@@ -151,9 +151,8 @@ def edit_row(row_id: str, changes: Mapping[str, Any], path: str | os.PathLike | 
                     for column, value in changes.items():
                         row[column] = normalise_value(resource, column, value)
                     _check_candidate(package, {name: rows})
-                    if not dry_run:
-                        _write(package, {name: rows})
-                    return Change(rows={name: [row]}, written=not dry_run)
+                    files = () if dry_run else _write(package, {name: rows})
+                    return Change(rows={name: [row]}, written=not dry_run, files=files)
     raise UnknownRow(f"no row with ID {row_id!r} in any table")
 
 
@@ -162,7 +161,7 @@ def remove_row(row_id: str, path: str | os.PathLike | None = None, dry_run: bool
 
     Removing a released ID is a breaking change: `rcmc release` will then need a major bump.
     """
-    package = open_package(path)
+    package = open_writable(path)
     with locked(package):
         for name, resource in package.resources.items():
             rows = current_rows(resource)
@@ -170,9 +169,8 @@ def remove_row(row_id: str, path: str | os.PathLike | None = None, dry_run: bool
             if len(kept) < len(rows):
                 removed = [row for row in rows if row[resource.primary_key] == row_id]
                 _check_candidate(package, {name: kept})
-                if not dry_run:
-                    _write(package, {name: kept})
-                return Change(rows={name: removed}, written=not dry_run)
+                files = () if dry_run else _write(package, {name: kept})
+                return Change(rows={name: removed}, written=not dry_run, files=files)
     raise UnknownRow(f"no row with ID {row_id!r} in any table")
 
 
@@ -180,7 +178,7 @@ def format_tables(path: str | os.PathLike | None = None, check: bool = False) ->
     """Rewrite every table in canonical form; return {file: unified diff} of what changed (or would, with `check`)."""
     import difflib
 
-    package = open_package(path)
+    package = open_writable(path)
     changed = {}
     with locked(package):
         for resource in package.resources.values():
@@ -221,7 +219,10 @@ def _copy_package(package: Package, folder: Path) -> Package:
     return open_package(folder)
 
 
-def _write(package: Package, tables: Mapping[str, list[dict[str, str]]]) -> None:
+def _write(package: Package, tables: Mapping[str, list[dict[str, str]]]) -> tuple[Path, ...]:
+    written = []
     for name, rows in tables.items():
         resource = package.resource(name)
         write_atomic(resource.path, render_table(resource, rows))
+        written.append(resource.path)
+    return tuple(written)

@@ -12,7 +12,7 @@ from pathlib import Path
 from rcmc.diff import PackageDiff, Version, diff_versions, read_version
 from rcmc.errors import InvalidRow, UsageError
 from rcmc.gitrepo import Repo
-from rcmc.package import DESCRIPTOR, Package, open_package
+from rcmc.package import DESCRIPTOR, Package, open_package, open_writable
 from rcmc.validator import validate_package
 from rcmc.writer import write_atomic
 
@@ -30,6 +30,7 @@ class Release:
     written: bool
     tag: str | None = None
     untagged_reason: str = ""
+    files: tuple[Path, ...] = ()
 
 
 def bump_version(version: str, bump: str) -> str:
@@ -122,7 +123,7 @@ def release(
     With `tag`, in a git repository whose package files are all committed, the files the
     release writes are committed and that commit gets the annotated tag `vX.Y.Z`.
     """
-    package = open_package(path)
+    package = open_writable(path)
     problems = validate_package(package)
     if problems:
         raise InvalidRow(f"cannot release: the package has {len(problems)} problem(s)", problems)
@@ -144,7 +145,7 @@ def release(
     if dry_run:
         return outcome
     repo, outcome.untagged_reason = _tagging_repo(package, f"v{version}") if tag else (None, "--no-tag")
-    _write_release(root, package.descriptor, version, entry, date)
+    outcome.files = _write_release(root, package.descriptor, version, entry, date)
     if repo is not None:
         repo.commit_and_tag(_release_files(root), f"v{version}", f"Release {version}")
         outcome.tag = f"v{version}"
@@ -180,12 +181,13 @@ def _tagging_repo(package: Package, tag: str) -> tuple[Repo | None, str]:
     return repo, ""
 
 
-def _write_release(root: Path, descriptor: dict, version: str, entry: str, date: str) -> None:
+def _write_release(root: Path, descriptor: dict, version: str, entry: str, date: str) -> tuple[Path, ...]:
     descriptor = {**descriptor, "version": version}
     write_atomic(root / "datapackage.json", json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
     changelog = root / "CHANGELOG.md"
     text = changelog.read_text(encoding="utf-8") if changelog.exists() else "# Changelog\n"
     write_atomic(changelog, insert_entry(text, entry))
+    written = [root / "datapackage.json", changelog]
     for relative, pattern, replacement in (
         ("src/rcmc/__init__.py", r'__version__ = "[^"]+"', f'__version__ = "{version}"'),
         ("CITATION.cff", r"^version: .*$", f"version: {version}"),
@@ -194,6 +196,7 @@ def _write_release(root: Path, descriptor: dict, version: str, entry: str, date:
         target = root / relative
         if target.exists():
             write_atomic(target, re.sub(pattern, replacement, target.read_text(encoding="utf-8"), count=1, flags=re.M))
+            written.append(target)
     current = read_version(str(root))
     write_atomic(
         root / RELEASED_IDS,
@@ -202,6 +205,7 @@ def _write_release(root: Path, descriptor: dict, version: str, entry: str, date:
         )
         + "\n",
     )
+    return tuple(dict.fromkeys([*written, root / RELEASED_IDS]))
 
 
 def vanished_released_ids(path: str | os.PathLike | None = None) -> list[str]:

@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from rcmc.errors import UsageError
+from rcmc.errors import MissingDependency
 from rcmc.package import Package, open_package
 
 FACETS = ("kind", "category", "confidence", "status", "framework")
@@ -58,7 +58,7 @@ def serve_command(database: Path, metadata: Path, host: str, port: int) -> list[
     try:
         import datasette  # noqa: F401
     except ImportError:
-        raise UsageError("datasette is not installed: pip install 'russia-china-military-cooperation[serve]'") from None
+        raise MissingDependency("datasette is not installed: pip install 'russia-china-military-cooperation[serve]'") from None
     return [
         sys.executable,
         "-m",

@@ -131,10 +131,11 @@ def home_page(package: Package, counts: dict[str, int], downloads: list[Path], o
 
 def build_site(out: str | os.PathLike, path: str | os.PathLike | None = None) -> Path:
     """Write the whole site into `out` (a new or earlier site folder) and return the home page."""
-    from rcmc.charts import CHARTS, write_chart
+    from rcmc.charts import CHARTS, chart_library, write_chart
     from rcmc.codebook import markdown_body, render_codebook
     from rcmc.export import export_package
 
+    chart_library()
     package = open_package(path)
     target = Path(out)
     for generated in ("tables", "rows", "charts", "assets", "downloads"):
