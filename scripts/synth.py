@@ -144,7 +144,7 @@ PLANTS = [  # (table, column, bad value, rule)
     ("exercises", "end_date", "2001-01-01", "end-after-start"),
     ("exercises", "start_date", "2023-02-30", "partial-date"),
     ("exercises", "participants", "RUS;CHN", "list-sorted-unique"),
-    ("exercises", "source_ids", "src-9999999", "source-exists"),
+    ("exercises", "source_ids", "src-9999999", "foreign-key"),
     ("exercises", "location", " Sea of Japan", "whitespace"),
     ("exercises", "exercise_id", "Not_A_Slug", "pattern"),
 ]

@@ -34,6 +34,8 @@ def violating_value(field: dict, constraint: str, package: Path, table: str) -> 
         return "Not A Valid Value!"
     if constraint == "maxLength":
         return "x" * (limits["maxLength"] + 1)
+    if constraint == "itemPattern":
+        return "Not A Valid Item!"
     if constraint == "type":
         return "not-a-number" if field["type"] in ("integer", "number") else "yes"
     return None
@@ -45,7 +47,9 @@ def constraint_cases() -> list[tuple[str, dict, str]]:
         schema = json.loads(schema_path.read_text())
         for field in schema["fields"]:
             constraints = [c for c, v in field.get("constraints", {}).items() if v is not False]
-            if field.get("type", "string") != "string":
+            if field.get("itemPattern"):
+                constraints.append("itemPattern")
+            if field.get("type", "string") not in ("string", "list"):
                 constraints.append("type")
             cases += [(schema_path.stem, field, constraint) for constraint in constraints]
     return cases
@@ -56,7 +60,19 @@ CASES = constraint_cases()
 
 def test_every_kind_of_constraint_is_covered() -> None:
     kinds = {constraint for _, _, constraint in CASES}
-    assert kinds >= {"required", "unique", "enum", "minimum", "maximum", "pattern", "maxLength", "type"}
+    assert kinds >= {"required", "unique", "enum", "minimum", "maximum", "pattern", "maxLength", "itemPattern", "type"}
+
+
+def test_every_constraint_used_has_both_checks_in_the_one_table() -> None:
+    """The pre-check (a polars flag) and pandera (a check or a column option) both handle every constraint used."""
+    from rcmc.constraints import CONSTRAINTS
+
+    used = {c for _, _, c in CASES} - {"type"}
+    assert used <= set(CONSTRAINTS), used - set(CONSTRAINTS)
+    for name in used:
+        entry = CONSTRAINTS[name]
+        assert entry.flag is not None or name == "unique", f"{name}: no pre-check flag"
+        assert entry.check is not None or name in ("required", "unique"), f"{name}: no pandera check"
 
 
 @pytest.mark.parametrize(("table", "field", "constraint"), CASES, ids=[f"{t}.{f['name']}.{c}" for t, f, c in CASES])
@@ -168,7 +184,7 @@ def _row_after_multiline_cell(package: Path, **cells: str) -> None:
         ({"personnel": "many"}, "type", "personnel"),
         ({"start_date": "2020-05-02", "end_date": "2020-05-01"}, "end-after-start", "end_date"),
         ({"participants": "CHN;RUS;XXX"}, "iso3", "participants"),
-        ({"source_ids": "no-such-source"}, "source-exists", "source_ids"),
+        ({"source_ids": "no-such-source"}, "foreign-key", "source_ids"),
     ],
 )
 def test_every_check_reports_physical_lines_after_a_multiline_cell(

@@ -21,17 +21,23 @@ def run(*args: str):
 def test_show_agreement_lists_equipment_and_sources(package: Path) -> None:
     result = run("show", "fighter-deal-2015", "--package", str(package))
     assert result.exit_code == 0
-    assert "equipment: fighter-deal-2015-aircraft: 24 x Su-35 (delivered)" in result.output
+    assert "cited by equipment fighter-deal-2015-aircraft: Su-35, aircraft, 24, 2015, delivered" in result.output
     assert (
-        "source example-2016-fighters: Fighters delivered (Example News, 2016-12) https://example.org/news/fighters"
+        "cites sources example-2016-fighters: Fighters delivered, Example News, 2016-12, https://example.org/news/fighters"
         in result.output
     )
+
+
+def test_show_an_equipment_item_links_its_agreement(package: Path) -> None:
+    result = run("show", "fighter-deal-2015-aircraft", "--package", str(package))
+    assert "cites agreements fighter-deal-2015: Contract for fighter aircraft, contract, 2015-11, completed" in result.output
 
 
 def test_show_json(package: Path) -> None:
     data = json.loads(run("show", "joint-sea-2019", "--format", "json", "--package", str(package)).output)
     assert data["table"] == "exercises"
-    assert [s["source_id"] for s in data["sources"]] == ["example-2001-treaty", "example-2019-drill"]
+    assert [s["source_id"] for s in data["cited"]["sources"]] == ["example-2001-treaty", "example-2019-drill"]
+    assert data["referring"] == {}
 
 
 def test_show_unknown_id(package: Path) -> None:

@@ -49,7 +49,7 @@ def test_sigkill_during_write_leaves_old_or_new_file(package: Path, tmp_path: Pa
         assert new != old and b"https://example.org/crash" in new
     else:
         assert new == old
-    problems = [p for p in validate(package) if p.rule != "orphan-source"]
+    problems = [p for p in validate(package) if p.rule != "orphan-row"]
     assert problems == []
 
 

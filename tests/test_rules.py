@@ -24,9 +24,9 @@ CASES = [
     ("list-sorted-unique", "agreements", 0, "parties", "CHN;CHN;RUS", 2, "parties"),
     ("iso3", "exercises", 0, "participants", "CHN;RUS;XYZ", 2, "participants"),
     ("iso3", "equipment", 0, "supplier", "USR", 2, "supplier"),
-    ("participants-include-chn-rus", "exercises", 1, "participants", "CHN;IRN", 3, "participants"),
+    ("must-include", "exercises", 1, "participants", "CHN;IRN", 3, "participants"),
     ("foreign-key", "equipment", 0, "agreement_id", "no-such-deal", 2, "agreement_id"),
-    ("source-exists", "equipment", 1, "source_ids", "example-2016-fighters;ghost-source", 3, "source_ids"),
+    ("foreign-key", "equipment", 1, "source_ids", "example-2016-fighters;ghost-source", 3, "source_ids"),
     ("supplier-not-recipient", "equipment", 0, "recipient", "RUS", 2, "recipient"),
     ("published-before-accessed", "sources", 0, "accessed_date", "2000-01-01", 2, "accessed_date"),
     ("duplicate-url", "sources", 2, "url", "https://www.example.org/news/fighters/", 4, "url"),
@@ -35,7 +35,7 @@ CASES = [
 
 
 def test_every_rule_has_a_case() -> None:
-    assert {case[0] for case in CASES} | {"orphan-source"} == set(RULES)
+    assert {case[0] for case in CASES} | {"orphan-row"} == set(RULES)
 
 
 @pytest.mark.parametrize(
@@ -53,7 +53,7 @@ def test_orphan_source_is_reported(package: Path) -> None:
     set_cell(package, "equipment", 0, "source_ids", "example-2019-drill")
     set_cell(package, "equipment", 1, "source_ids", "example-2019-drill")
     set_cell(package, "agreements", 0, "source_ids", "example-2019-drill")
-    problems = [(p.line, p.value) for p in validate(package) if p.rule == "orphan-source"]
+    problems = [(p.line, p.value) for p in validate(package) if p.rule == "orphan-row"]
     assert problems == [(3, "example-2016-fighters")]
 
 

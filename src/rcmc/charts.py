@@ -10,31 +10,39 @@ import polars as pl
 
 from rcmc.errors import MissingDependency, UsageError
 from rcmc.loader import package_frames
-from rcmc.package import open_package
+from rcmc.package import Package, open_package
 
 FORMATS = (".svg", ".png", ".html")
 CHARTS_EXTRA = "pip install 'russia-china-military-cooperation[charts]'"
 WIDTH, HEIGHT = 640, 300
 
 
-def _exercises_per_year(frames: dict[str, pl.DataFrame]) -> tuple[list[dict], dict]:
+def _year(package: Package, table: str) -> pl.Expr:
+    """The year of each row of `table`, from its declared year column (a partial date or an integer year)."""
+    column = package.resource(table).year_column
+    resource = package.resource(table)
+    return (pl.col(column).dt.year() if column in resource.date_columns else pl.col(column)).cast(pl.Int32).alias("year")
+
+
+def _exercises_per_year(package: Package, frames: dict[str, pl.DataFrame]) -> tuple[list[dict], dict]:
     data = (
         frames["exercises"]
-        .group_by(pl.col("start_date").dt.year().alias("year"), pl.col("kind").cast(pl.Utf8))
+        .group_by(_year(package, "exercises"), pl.col("framework").cast(pl.Utf8))
         .len("events")
-        .sort("year", "kind")
+        .sort("year", "framework")
     )
     spec = {
-        "title": "Joint exercises and patrols per year",
+        "title": "Joint exercises and patrols per year, by framework",
+        "subtitle": "Bilateral events apart from SCO and wider multilateral ones (filter by framework or forces in the data).",
         "x": ("year:O", "Year"),
         "y": ("events:Q", "Events"),
-        "color": ("kind:N", "Kind"),
+        "color": ("framework:N", "Framework"),
         "mark": "bar",
     }
     return data.to_dicts(), spec
 
 
-def _equipment_delivered(frames: dict[str, pl.DataFrame]) -> tuple[list[dict], dict]:
+def _equipment_delivered(package: Package, frames: dict[str, pl.DataFrame]) -> tuple[list[dict], dict]:
     items = frames["equipment"].filter(pl.col("quantity_delivered").is_not_null() & pl.col("delivery_first_year").is_not_null())
     items = items.with_columns(pl.col("delivery_last_year").fill_null(pl.col("delivery_first_year")).alias("last"))
     spread = (
@@ -58,11 +66,11 @@ def _equipment_delivered(frames: dict[str, pl.DataFrame]) -> tuple[list[dict], d
     return spread.to_dicts(), spec
 
 
-def _agreements_timeline(frames: dict[str, pl.DataFrame]) -> tuple[list[dict], dict]:
+def _agreements_timeline(package: Package, frames: dict[str, pl.DataFrame]) -> tuple[list[dict], dict]:
     data = (
         frames["agreements"]
-        .filter(pl.col("signed_date").is_not_null())
-        .group_by(pl.col("signed_date").dt.year().alias("year"), pl.col("kind").cast(pl.Utf8))
+        .filter(_year(package, "agreements").is_not_null())
+        .group_by(_year(package, "agreements"), pl.col("kind").cast(pl.Utf8))
         .len("agreements")
         .sort("year", "kind")
     )
@@ -77,12 +85,9 @@ def _agreements_timeline(frames: dict[str, pl.DataFrame]) -> tuple[list[dict], d
     return data.to_dicts(), spec
 
 
-def _confidence_per_year(frames: dict[str, pl.DataFrame]) -> tuple[list[dict], dict]:
-    parts = [
-        frames["exercises"].select(pl.col("start_date").dt.year().alias("year"), "confidence"),
-        frames["agreements"].select(pl.col("signed_date").dt.year().alias("year"), "confidence"),
-        frames["equipment"].select(pl.col("order_year").cast(pl.Int32).alias("year"), "confidence"),
-    ]
+def _confidence_per_year(package: Package, frames: dict[str, pl.DataFrame]) -> tuple[list[dict], dict]:
+    rated = [n for n, r in package.resources.items() if r.year_column and "confidence" in r.field_names]
+    parts = [frames[name].select(_year(package, name), "confidence") for name in rated]
     data = (
         pl.concat([p.with_columns(pl.col("confidence").cast(pl.Utf8), pl.col("year").cast(pl.Int32)) for p in parts])
         .drop_nulls("year")
@@ -91,7 +96,7 @@ def _confidence_per_year(frames: dict[str, pl.DataFrame]) -> tuple[list[dict], d
         .sort("year", "confidence")
     )
     spec = {
-        "title": "Rows per year by confidence (exercises, agreements, equipment)",
+        "title": f"Rows per year by confidence ({', '.join(rated)})",
         "x": ("year:O", "Year"),
         "y": ("rows:Q", "Rows"),
         "color": ("confidence:N", "Confidence"),
@@ -124,7 +129,7 @@ def build_chart(name: str, path: str | os.PathLike | None = None):
     if name not in CHARTS:
         raise UsageError(f"no chart {name!r}; charts: {', '.join(CHARTS)}")
     package = open_package(path)
-    records, spec = CHARTS[name](package_frames(package))
+    records, spec = CHARTS[name](package, package_frames(package))
     source = f"Data: {package.descriptor.get('name', 'dataset')} v{package.version}"
     subtitle = [spec["subtitle"], source] if "subtitle" in spec else [source]
     mark = getattr(alt.Chart(alt.Data(values=records)), f"mark_{spec['mark']}")()

@@ -14,23 +14,9 @@ from typing import Any
 import click
 
 from rcmc import __version__
-from rcmc.errors import (
-    DescriptorError,
-    PackageNotFound,
-    RcmcError,
-    ReadOnlyPackage,
-    RevisionNotFound,
-    UnknownTable,
-    UsageError,
-)
+from rcmc.errors import RcmcError, UsageError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-class PackageError(click.ClickException):
-    """The package itself cannot be opened: exit 2, like a usage error."""
-
-    exit_code = 2
 
 
 def package_option(function: Callable) -> Callable:
@@ -46,16 +32,21 @@ def package_option(function: Callable) -> Callable:
 
 
 def reports_errors(function: Callable) -> Callable:
-    """Turn library errors into clean messages and exit codes, never tracebacks."""
+    """The one error handler: a library error is printed (with its problems, if any) and exits with its code."""
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
-        except (DescriptorError, PackageNotFound, ReadOnlyPackage, RevisionNotFound, UsageError, UnknownTable) as error:
-            raise PackageError(str(error)) from None
         except RcmcError as error:
-            raise click.ClickException(str(error)) from None
+            if error.problems:
+                from rcmc.problems import render
+
+                click.echo(str(error), err=True)
+                click.echo(render(error.problems), err=True)
+            else:
+                click.echo(f"Error: {error}", err=True)
+            sys.exit(error.exit_code)
 
     return wrapper
 
@@ -123,7 +114,7 @@ def _parse_sets(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         column, sep, value = pair.partition("=")
         if not sep or not column:
-            raise PackageError(f"--set expects column=value, got {pair!r}")
+            raise UsageError(f"--set expects column=value, got {pair!r}")
         values[column.strip()] = value
     return values
 
@@ -137,23 +128,23 @@ def _read_json(source: str) -> Any:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
         return json.loads(text)
     except OSError as error:
-        raise PackageError(f"cannot read {source}: {error.strerror}") from None
+        raise UsageError(f"cannot read {source}: {error.strerror}") from None
     except json.JSONDecodeError as error:
-        raise PackageError(f"{source}: not valid JSON: {error}") from None
+        raise UsageError(f"{source}: not valid JSON: {error}") from None
 
 
 def _rows_from_options(table: str | None, sets: dict[str, str], json_source: str | None) -> dict[str, list]:
     if json_source and sets:
-        raise PackageError("--json cannot be used with --set")
+        raise UsageError("--json cannot be used with --set")
     if json_source:
         data = _read_json(json_source)
         if table is None:
             if not isinstance(data, dict) or not all(isinstance(rows, list) for rows in data.values()):
-                raise PackageError("without TABLE, --json must hold an object of table name -> list of rows")
+                raise UsageError("without TABLE, --json must hold an object of table name -> list of rows")
             return data
         return {table: data if isinstance(data, list) else [data]}
     if table is None:
-        raise PackageError("give a TABLE, or --json with rows keyed by table")
+        raise UsageError("give a TABLE, or --json with rows keyed by table")
     return {table: [sets]}
 
 
@@ -171,14 +162,6 @@ def _prompt_missing(table: str, row: dict[str, str], package: str | None) -> dic
         choice = click.Choice(constraints["enum"]) if "enum" in constraints else None
         row[field["name"]] = click.prompt(field.get("title", field["name"]), type=choice, err=True)
     return row
-
-
-def _print_rejection(error: Any) -> None:
-    from rcmc.problems import render
-
-    click.echo(str(error), err=True)
-    click.echo(render(error.problems), err=True)
-    sys.exit(1)
 
 
 def _print_change(change: Any, dry_run: bool) -> None:
@@ -229,7 +212,6 @@ def add(
             --set url=https://tass.com/defense/1234567 --set language=en --set kind=news \\
             --set accessed_date=2026-11-26 --dry-run
     """
-    from rcmc.errors import InvalidRow
     from rcmc.records import add_rows
 
     rows = _rows_from_options(table, _parse_sets(sets), json_source)
@@ -237,10 +219,7 @@ def add(
         prompt = sys.stdin.isatty()
     if table and not json_source and prompt:
         rows[table] = [_prompt_missing(table, rows[table][0], package)]
-    try:
-        change = add_rows(rows, package, dry_run=dry_run)
-    except InvalidRow as error:
-        _print_rejection(error)
+    change = add_rows(rows, package, dry_run=dry_run)
     _print_change(change, dry_run)
 
 
@@ -258,13 +237,9 @@ def edit(row_id: str, sets: tuple[str, ...], dry_run: bool, package: str | None)
     \b
         rcmc edit joint-sea-2019 --set ships=15 --dry-run
     """
-    from rcmc.errors import InvalidRow
     from rcmc.records import edit_row
 
-    try:
-        change = edit_row(row_id, _parse_sets(sets), package, dry_run=dry_run)
-    except InvalidRow as error:
-        _print_rejection(error)
+    change = edit_row(row_id, _parse_sets(sets), package, dry_run=dry_run)
     verb = "would change" if dry_run else "changed"
     for table, _rows in change.rows.items():
         click.echo(f"{verb} {table} {row_id}")
@@ -308,13 +283,9 @@ def remove(row_id: str, dry_run: bool, package: str | None) -> None:
     \b
         rcmc remove mi-171e-2017-vk-2500 --dry-run
     """
-    from rcmc.errors import InvalidRow
     from rcmc.records import remove_row
 
-    try:
-        change = remove_row(row_id, package, dry_run=dry_run)
-    except InvalidRow as error:
-        _print_rejection(error)
+    change = remove_row(row_id, package, dry_run=dry_run)
     for table in change.rows:
         click.echo(f"{'would remove' if dry_run else 'removed'} {table} {row_id}")
     _print_files(change.files)
@@ -326,9 +297,9 @@ def remove(row_id: str, dry_run: bool, package: str | None) -> None:
 @package_option
 @reports_errors
 def show(row_id: str, fmt: str, package: str | None) -> None:
-    """Show one row, found by its ID in any table, with its sources resolved.
+    """Show one row, found by its ID in any table, with the rows it cites and the rows citing it.
 
-    For an agreement, its equipment line items are listed too.
+    A row's sources are listed with their URLs; an agreement lists its equipment line items.
 
     Example:
 
@@ -337,30 +308,10 @@ def show(row_id: str, fmt: str, package: str | None) -> None:
     """
     import json
 
-    from rcmc.lookup import find_row
+    from rcmc.lookup import show_row
 
-    view = find_row(row_id, package)
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                {"table": view.table, "row": view.row, "sources": view.sources, "equipment": view.equipment},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return
-    click.echo(f"{view.table} {row_id}")
-    width = max(len(column) for column in view.row)
-    for column, value in view.row.items():
-        click.echo(f"  {column:<{width}}  {value}")
-    for line in view.equipment:
-        quantity = line["quantity_ordered"] or "?"
-        click.echo(f"  equipment: {line['item_id']}: {quantity} x {line['designation']} ({line['status']})")
-    for source in view.sources:
-        click.echo(
-            f"  source {source['source_id']}: {source['title']} ({source['publisher']}, "
-            f"{source['published_date'] or 'undated'}) {source['url']}"
-        )
+    view = show_row(row_id, package)
+    click.echo(json.dumps(view.to_dict(), ensure_ascii=False, indent=2) if fmt == "json" else view.to_text())
 
 
 @cli.command("list", context_settings=CONTEXT)
@@ -469,14 +420,10 @@ def release(bump: str | None, dry_run: bool, no_tag: bool, out: str | None, pack
     \b
         rcmc release --dry-run
     """
-    from rcmc.errors import InvalidRow
     from rcmc.export import export_package
     from rcmc.release import release as cut_release
 
-    try:
-        result = cut_release(bump, package, dry_run=dry_run, tag=not no_tag)
-    except InvalidRow as error:
-        _print_rejection(error)
+    result = cut_release(bump, package, dry_run=dry_run, tag=not no_tag)
     click.echo(result.entry)
     if not dry_run:
         from rcmc.package import open_package

@@ -6,9 +6,9 @@ import html
 import os
 from pathlib import Path
 
-from rcmc.package import Package, Resource, open_package, refuse_bundled
-from rcmc.records import current_rows
-from rcmc.summary import YEAR_COLUMNS
+from rcmc.catalogue import render_markdown as rule_table
+from rcmc.package import LIST_DELIMITER, Column, Package, Resource, open_package, refuse_bundled
+from rcmc.rows import current_rows
 
 EXAMPLES = 3
 
@@ -27,28 +27,78 @@ def render_codebook(package: Package) -> str:
         "",
     ]
     rows = {name: current_rows(resource) for name, resource in package.resources.items()}
+    descriptions = {r["name"]: r.get("description", "") for r in d.get("resources", [])}
     for name, resource in package.resources.items():
-        lines += _table_section(resource, rows[name])
-    lines += _coverage(rows)
+        lines += _table_section(resource, rows[name], descriptions.get(name, ""))
+    lines += _coverage(package, rows)
+    lines += ["## Rules", "", "Every rule `rcmc validate` can report, what it checks and how to fix a failure.", ""]
+    lines += [*rule_table(), ""]
+    lines += EXTENSIONS
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _table_section(resource: Resource, rows: list[dict[str, str]]) -> list[str]:
-    lines = [f"## `{resource.name}`", "", f"File `{resource.relpath}`, {len(rows)} rows, primary key `{resource.primary_key}`."]
-    for key in resource.schema.get("foreignKeys", []):
-        fields = key["fields"] if isinstance(key["fields"], list) else [key["fields"]]
-        lines.append(f"Foreign key: `{fields[0]}` -> `{key['reference']['resource']}`.")
+EXTENSIONS = [
+    "## Schema properties beyond Table Schema",
+    "",
+    "`schemas/*.json` are standard Table Schemas (`frictionless validate datapackage.json` passes); "
+    "`;`-separated lists use the standard `list` type (`delimiter`, `itemType`). "
+    "These documented custom properties say the rest, and are read in one place (`rcmc.package`):",
+    "",
+    "| property | on | meaning |",
+    "|---|---|---|",
+    "| `partialDate` | field | `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; a real date; loaded as a date plus `<column>_precision` |",
+    "| `countryCode` | field | the value, or each list item, is an ISO 3166-1 alpha-3 code |",
+    "| `itemPattern` | list field | each list item matches this pattern (a list field accepts no `pattern`) |",
+    "| `itemReference` | list field | each list item is the `field` of a row of `resource` (a list-valued foreign key) |",
+    "| `mustInclude` | list field | items every list must hold |",
+    "| `yearField` | schema | the column that dates a row: per-year counts, `rcmc list --year` |",
+    "| `facets` | schema | columns to count and filter by (summary, datasette, site) |",
+    "| `displayFields` | schema | the columns a listing shows first |",
+    "| `idFrom` | schema | the columns a new row's ID is proposed from (a date gives its year) |",
+    "| `mustBeCited` | schema | every row must be referenced by a row of another table |",
+    "",
+]
+
+
+def _table_section(resource: Resource, rows: list[dict[str, str]], description: str) -> list[str]:
+    lines = [f"## `{resource.name}`", ""]
+    if description:
+        lines += [description, ""]
+    lines.append(f"File `{resource.relpath}`, {len(rows)} rows, primary key `{resource.primary_key}`.")
+    for reference in resource.references:
+        lines.append(f"References: `{reference.column}` -> `{reference.resource}.{reference.field}`.")
     lines += ["", "| column | type | required | constraints | description | examples |", "|---|---|---|---|---|---|"]
-    for field in resource.fields:
-        constraints = dict(field.get("constraints", {}))
+    for column in resource.columns.values():
+        constraints = dict(column.constraints)
         required = "yes" if constraints.pop("required", False) else "no"
-        text = "; ".join(_constraint_text(k, v) for k, v in constraints.items())
-        examples = _examples(rows, field["name"])
+        text = "; ".join([*_meaning(column), *(_constraint_text(k, v) for k, v in constraints.items())])
+        examples = _examples(rows, column.name)
         lines.append(
-            f"| `{field['name']}` | {field.get('type', 'string')} | {required} | {_cell(text)} | "
-            f"{_cell(field.get('description', ''))} | {_cell(examples)} |"
+            f"| `{column.name}` | {_type_text(column)} | {required} | {_cell(text)} | "
+            f"{_cell(column.descriptor.get('description', ''))} | {_cell(examples)} |"
         )
     return [*lines, ""]
+
+
+def _type_text(column: Column) -> str:
+    if column.is_list:
+        return f"list of {column.descriptor.get('itemType', 'string')} (`{LIST_DELIMITER}`)"
+    return "partial date" if column.partial_date else column.type
+
+
+def _meaning(column: Column) -> list[str]:
+    """The column's custom properties in words."""
+    found = []
+    if column.country_code:
+        found.append("ISO 3166-1 alpha-3 code" + ("s" if column.is_list else ""))
+    if column.item_pattern:
+        found.append(f"each item matches `{column.item_pattern}`")
+    target = column.descriptor.get("itemReference")
+    if target:
+        found.append(f"each item is a `{target['resource']}.{target['field']}`")
+    if column.must_include:
+        found.append("must include " + ", ".join(f"`{i}`" for i in column.must_include))
+    return found
 
 
 def _constraint_text(key: str, value: object) -> str:
@@ -77,19 +127,21 @@ def _cell(text: str) -> str:
     return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
 
 
-def _coverage(rows: dict[str, list[dict[str, str]]]) -> list[str]:
+def _coverage(package: Package, rows: dict[str, list[dict[str, str]]]) -> list[str]:
     counts: dict[str, dict[str, int]] = {}
+    year_columns = {name: resource.year_column for name, resource in package.resources.items()}
     for name, table_rows in rows.items():
-        column = YEAR_COLUMNS.get(name)
+        column = year_columns[name]
         for row in table_rows:
-            year = (row.get(column) or "")[:4] or "unknown"
-            counts.setdefault(year, {}).setdefault(name, 0)
-            counts[year][name] += 1
+            year = (row.get(column) or "")[:4] if column else ""
+            counts.setdefault(year or "unknown", {}).setdefault(name, 0)
+            counts[year or "unknown"][name] += 1
     tables = list(rows)
+    explained = ", ".join(f"`{column}` ({name})" for name, column in year_columns.items() if column)
     lines = [
         "## Coverage: rows per year",
         "",
-        "Year of `signed_date` (agreements), `order_year` (equipment), `start_date` (exercises), `published_date` (sources).",
+        f"Year of {explained}.",
         "",
         "| year | " + " | ".join(tables) + " |",
         "|---" * (len(tables) + 1) + "|",

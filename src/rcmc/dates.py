@@ -29,10 +29,10 @@ def precision(col: pl.Expr) -> pl.Expr:
     )
 
 
-def starts_before(earlier: pl.Expr, later: pl.Expr) -> pl.Expr:
-    """True where `later` is before `earlier`, comparing both at the coarser precision.
+def is_before(date: pl.Expr, other: pl.Expr) -> pl.Expr:
+    """True where `date` is before `other`, comparing both at the coarser precision.
 
     ISO text sorts like the dates it names, except that a coarser date sorts before
     the finer dates inside it (`2021-05` < `2021-05-03`), which is no contradiction.
     """
-    return (later < earlier) & ~earlier.str.starts_with(later)
+    return (date < other) & ~other.str.starts_with(date)

@@ -9,16 +9,11 @@ import polars as pl
 
 from rcmc.csvfile import LINE_COLUMN, RawTable, read_raw
 from rcmc.dates import first_day, precision
-from rcmc.errors import MissingDependency, RcmcError, UsageError
-from rcmc.package import Package, Resource, open_package
-from rcmc.rules import LIST_COLUMNS
+from rcmc.errors import MissingDependency, TableUnreadable, UsageError
+from rcmc.package import LIST_DELIMITER, Package, Resource, open_package
 from rcmc.schema import parse_types
 
 BACKENDS = ("polars", "pandas")
-
-
-class TableUnreadable(RcmcError):
-    """A table has structural or type problems and cannot be loaded; run `rcmc validate`."""
 
 
 def load(table: str, backend: str = "polars", path: str | os.PathLike | None = None) -> Any:
@@ -82,7 +77,7 @@ def typed_frame(resource: Resource) -> pl.DataFrame:
     """The resource's table with user-facing types (see `load`)."""
     raw, problems = read_raw(resource)
     if raw is None:
-        raise TableUnreadable(f"{resource.relpath} cannot be read: {problems[0].to_text()}")
+        raise TableUnreadable(f"{resource.relpath} cannot be read: {problems[0].to_text()}", problems)
     typed, type_problems, _ = parse_types(raw)
     if type_problems:
         first = raw.locate(type_problems[:1])[0]
@@ -106,15 +101,15 @@ def _refuse_unknown_enum_values(raw: RawTable, frame: pl.DataFrame) -> None:
 
 def _present(resource: Resource, frame: pl.DataFrame) -> pl.DataFrame:
     columns = []
-    for field in resource.fields:
-        name = field["name"]
+    for column in resource.columns.values():
+        name = column.name
         col = pl.col(name)
-        if name.endswith("_date"):
+        if column.partial_date:
             columns += [first_day(col).alias(name), precision(col).alias(f"{name}_precision")]
-        elif name in LIST_COLUMNS.get(resource.name, []):
-            columns.append(col.str.split(";").alias(name))
-        elif "enum" in field.get("constraints", {}):
-            columns.append(col.cast(pl.Enum(field["constraints"]["enum"]), strict=False).alias(name))
+        elif column.is_list:
+            columns.append(col.str.split(LIST_DELIMITER).alias(name))
+        elif "enum" in column.constraints:
+            columns.append(col.cast(pl.Enum(column.constraints["enum"]), strict=False).alias(name))
         else:
             columns.append(col)
     return frame.select(columns)

@@ -1,4 +1,4 @@
-"""Find rows by ID and list rows with simple filters, with their sources resolved."""
+"""Find rows by ID and list rows with simple filters, with the rows they cite and the rows citing them."""
 
 from __future__ import annotations
 
@@ -7,40 +7,62 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from rcmc.csvfile import LINE_COLUMN
-from rcmc.errors import UnknownRow, UsageError
-from rcmc.package import Package, open_package
-from rcmc.records import current_rows
-from rcmc.summary import YEAR_COLUMNS
+from rcmc.errors import UsageError
+from rcmc.package import Resource, open_package
+from rcmc.rows import cited_rows, current_rows, find_row, referring_rows
 
 
 @dataclass
 class RowView:
-    """One row with its table, its cited sources and, for an agreement, its equipment lines."""
+    """One row with its table, the rows it cites (its sources, an equipment item's agreement) and the rows citing it."""
 
     table: str
     row: dict[str, str]
-    sources: list[dict[str, str]] = field(default_factory=list)
-    equipment: list[dict[str, str]] = field(default_factory=list)
+    cited: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    referring: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def sources(self) -> list[dict[str, str]]:
+        """The sources the row cites."""
+        return self.cited.get("sources", [])
+
+    def to_dict(self) -> dict:
+        """The view as plain data, for JSON."""
+        return {"table": self.table, "row": self.row, "cited": self.cited, "referring": self.referring}
+
+    def to_text(self) -> str:
+        """The row column by column, then the rows it cites and the rows citing it, one line each."""
+        width = max(len(column) for column in self.row)
+        lines = [f"{self.table} {next(iter(self.row.values()))}"]
+        lines += [f"  {column:<{width}}  {value}" for column, value in self.row.items()]
+        for heading, groups in (("cites", self.cited), ("cited by", self.referring)):
+            for table, rows in groups.items():
+                lines += [f"  {heading} {table} {self.labels[f'{table}/{_key(row)}']}" for row in rows]
+        return "\n".join(lines)
 
 
-def find_row(row_id: str, path: str | os.PathLike | None = None) -> RowView:
-    """The row whose primary key is `row_id`, in whichever table holds it."""
+def _key(row: dict[str, str]) -> str:
+    return next(iter(row.values()))
+
+
+def _label(resource: Resource, row: dict[str, str]) -> str:
+    """`ID: the row's other display columns` (with a source's URL), for one line of `rcmc show`."""
+    shown = [row[c] for c in resource.display_columns if c != resource.primary_key and row.get(c)]
+    links = [row[c] for c in resource.field_names if row[c].startswith(("https://", "http://"))]
+    return f"{row[resource.primary_key]}: {', '.join(shown + links)}"
+
+
+def show_row(row_id: str, path: str | os.PathLike | None = None) -> RowView:
+    """The row whose primary key is `row_id`, in whichever table holds it, with its references resolved."""
     package = open_package(path)
-    for name, resource in package.resources.items():
-        for row in current_rows(resource):
-            if row[resource.primary_key] == row_id:
-                return _view(package, name, row)
-    raise UnknownRow(f"no row with ID {row_id!r} in any table")
-
-
-def _view(package: Package, table: str, row: dict[str, str]) -> RowView:
-    sources = {s["source_id"]: s for s in current_rows(package.resource("sources"))}
-    cited = [sources[i] for i in (row.get("source_ids") or "").split(";") if i in sources]
-    equipment = []
-    if table == "agreements":
-        equipment = [r for r in current_rows(package.resource("equipment")) if r["agreement_id"] == row["agreement_id"]]
-    return RowView(table=table, row=row, sources=cited, equipment=equipment)
+    table, row = find_row(package, row_id)
+    view = RowView(table, row, cited_rows(package, package.resource(table), row), referring_rows(package, table, row))
+    for group in (view.cited, view.referring):
+        for name, rows in group.items():
+            view.labels.update({f"{name}/{_key(r)}": _label(package.resource(name), r) for r in rows})
+    return view
 
 
 def list_rows(
@@ -55,12 +77,7 @@ def list_rows(
             raise UsageError(f"{table} has no column {column!r}")
         frame = frame.filter(pl.col(column) == value)
     if year is not None:
-        frame = frame.filter(_year_matches(table, year))
-    return frame.drop(LINE_COLUMN, strict=False)
-
-
-def _year_matches(table: str, year: int) -> pl.Expr:
-    column = YEAR_COLUMNS.get(table)
-    if column is None:
-        raise UsageError(f"{table} has no year column")
-    return pl.col(column).str.slice(0, 4) == str(year)
+        if resource.year_column is None:
+            raise UsageError(f"{table} has no year column")
+        frame = frame.filter(pl.col(resource.year_column).str.slice(0, 4) == str(year))
+    return frame

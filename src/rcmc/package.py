@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from rcmc.errors import DescriptorError, PackageNotFound, ReadOnlyPackage, UnknownTable
@@ -13,9 +14,69 @@ DESCRIPTOR = "datapackage.json"
 ENV_VAR = "RCMC_PACKAGE"
 
 
+LIST_DELIMITER = ";"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A foreign key: `column` of this table names a row of `resource` by its `field`; `many` for a `;`-list."""
+
+    column: str
+    resource: str
+    field: str
+    many: bool = False
+
+
+@dataclass(frozen=True)
+class Column:
+    """What a Table Schema field means, read once from its descriptor (see docs/schema-extensions.md).
+
+    Standard properties: `type` (`list` with `delimiter` and `itemType` for `;`-lists) and
+    `constraints`. Custom properties: `partialDate`, `countryCode`, `itemPattern`,
+    `itemReference` and `mustInclude`.
+    """
+
+    name: str
+    type: str
+    descriptor: dict
+    constraints: dict
+    is_list: bool
+    partial_date: bool
+    country_code: bool
+    item_pattern: str | None
+    must_include: tuple[str, ...]
+
+    @classmethod
+    def from_descriptor(cls, descriptor: dict) -> Column:
+        """The column a field descriptor declares."""
+        kind = descriptor.get("type", "string")
+        return cls(
+            name=descriptor["name"],
+            type=kind,
+            descriptor=descriptor,
+            constraints=dict(descriptor.get("constraints", {})),
+            is_list=kind == "list",
+            partial_date=bool(descriptor.get("partialDate")),
+            country_code=bool(descriptor.get("countryCode")),
+            item_pattern=descriptor.get("itemPattern"),
+            must_include=tuple(descriptor.get("mustInclude", ())),
+        )
+
+    @property
+    def storage_type(self) -> str:
+        """The type cells are checked as: a list is its delimited text until it is loaded."""
+        return "string" if self.is_list else self.type
+
+    def items(self, text: str | None) -> list[str]:
+        """The items of a list cell (a one-item list for a scalar cell; [] when empty)."""
+        if not text:
+            return []
+        return text.split(LIST_DELIMITER) if self.is_list else [text]
+
+
 @dataclass(frozen=True)
 class Resource:
-    """One table of the package: its name, CSV path and Table Schema."""
+    """One table of the package: its name, CSV path and Table Schema, with each column's meaning."""
 
     name: str
     relpath: str
@@ -44,6 +105,72 @@ class Resource:
             if f["name"] == name:
                 return f
         raise KeyError(name)
+
+    @cached_property
+    def columns(self) -> dict[str, Column]:
+        """Every column's meaning, by name, in schema order."""
+        return {f["name"]: Column.from_descriptor(f) for f in self.fields}
+
+    def column(self, name: str) -> Column:
+        """The column called `name`."""
+        return self.columns[name]
+
+    @property
+    def list_columns(self) -> list[str]:
+        """Columns holding `;`-separated lists."""
+        return [c.name for c in self.columns.values() if c.is_list]
+
+    @property
+    def date_columns(self) -> list[str]:
+        """Columns holding partial ISO dates (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`)."""
+        return [c.name for c in self.columns.values() if c.partial_date]
+
+    @property
+    def country_columns(self) -> list[str]:
+        """Columns whose values (or list items) are ISO 3166-1 alpha-3 codes."""
+        return [c.name for c in self.columns.values() if c.country_code]
+
+    @cached_property
+    def references(self) -> list[Reference]:
+        """Foreign keys: the standard `foreignKeys` and the list-valued `itemReference` fields."""
+        found = []
+        for key in self.schema.get("foreignKeys", []):
+            target = key["reference"]
+            found.append(Reference(_first(key["fields"]), target["resource"], _first(target["fields"])))
+        for column in self.columns.values():
+            target = column.descriptor.get("itemReference")
+            if target:
+                found.append(Reference(column.name, target["resource"], target["field"], many=column.is_list))
+        return found
+
+    @property
+    def year_column(self) -> str | None:
+        """The column that dates a row, for per-year counts and `--year` (schema property `yearField`)."""
+        return self.schema.get("yearField")
+
+    @property
+    def facets(self) -> list[str]:
+        """Columns worth counting and filtering by, most useful first (schema property `facets`)."""
+        return list(self.schema.get("facets", []))
+
+    @property
+    def display_columns(self) -> list[str]:
+        """The columns a table listing shows first (schema property `displayFields`)."""
+        return list(self.schema.get("displayFields", self.field_names[:4]))
+
+    @property
+    def id_columns(self) -> list[str]:
+        """Columns a new row's ID is proposed from; a date contributes its year (schema property `idFrom`)."""
+        return list(self.schema.get("idFrom", []))
+
+    @property
+    def must_be_cited(self) -> bool:
+        """Whether every row must be referenced by a row of another table (schema property `mustBeCited`)."""
+        return bool(self.schema.get("mustBeCited"))
+
+
+def _first(fields: str | list[str]) -> str:
+    return fields[0] if isinstance(fields, list) else fields
 
 
 @dataclass(frozen=True)

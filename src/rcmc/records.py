@@ -15,9 +15,9 @@ from typing import Any
 from filelock import FileLock
 from slugify import slugify
 
-from rcmc.csvfile import LINE_COLUMN, read_raw
-from rcmc.errors import InvalidRow, UnknownRow, UsageError
+from rcmc.errors import InvalidRow, UsageError
 from rcmc.package import Package, Resource, open_package, open_writable
+from rcmc.rows import current_rows, find_row
 from rcmc.validator import validate_package
 from rcmc.writer import canonical_cell, render_table, write_atomic
 
@@ -25,8 +25,8 @@ LOCK_NAME = ".rcmc.lock"
 LOCK_TIMEOUT_SECONDS = 60
 # A source is added before the rows that cite it, possibly by another process at the
 # same time, so an uncited source is a normal state between two adds. `rcmc validate`
-# (and CI) still reports orphan sources.
-TOLERATED_WHILE_EDITING = frozenset({"orphan-source"})
+# (and CI) still reports uncited sources. A released row's removal is judged by `rcmc release`.
+TOLERATED_WHILE_EDITING = frozenset({"orphan-row", "released-id-vanished"})
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def normalise_row(resource: Resource, values: Mapping[str, Any]) -> dict[str, st
 def propose_id(resource: Resource, row: Mapping[str, str], taken: set[str]) -> str:
     """A readable slug ID for `row`, with `-2`, `-3` ... when it is already taken."""
     base = slugify(
-        " ".join(part for part in _id_parts(resource.name, row) if part), max_length=70, word_boundary=True
+        " ".join(part for part in _id_parts(resource, row) if part), max_length=70, word_boundary=True
     ) or resource.name.rstrip("s")
     candidate, number = base, 2
     while candidate in taken:
@@ -74,21 +74,20 @@ def propose_id(resource: Resource, row: Mapping[str, str], taken: set[str]) -> s
     return candidate
 
 
-def _id_parts(table: str, row: Mapping[str, str]) -> list[str]:
-    def year(value: str) -> str:
-        return (value or "")[:4]
-
-    if table == "exercises":
-        name = row.get("name", "")
-        return [name] if re.search(r"\d{4}", name) else [name, year(row.get("start_date", ""))]
-    if table == "agreements":
-        return [row.get("title", ""), year(row.get("signed_date", ""))]
-    if table == "equipment":
-        return [row.get("agreement_id", ""), row.get("designation", "")]
-    if table == "sources":
-        words = " ".join((row.get("title") or "").split()[:5])
-        return [row.get("publisher", ""), year(row.get("published_date", "")), words]
-    return [table]
+def _id_parts(resource: Resource, row: Mapping[str, str]) -> list[str]:
+    """The parts an ID is proposed from (schema property `idFrom`): a date gives its year, and is left
+    out when an earlier part already holds a year (`Joint Sea-2019` needs no second 2019)."""
+    parts: list[str] = []
+    for name in resource.id_columns:
+        value = row.get(name) or ""
+        if resource.column(name).partial_date:
+            value = value[:4]
+            if any(re.search(r"\d{4}", part) for part in parts):
+                continue
+        elif resource.column(name).type == "string" and name != resource.id_columns[0]:
+            value = " ".join(value.split()[:5])
+        parts.append(value)
+    return parts or [resource.name]
 
 
 @contextmanager
@@ -96,15 +95,6 @@ def locked(package: Package) -> Iterator[None]:
     """Hold the package's write lock, so parallel writers never lose each other's rows."""
     with FileLock(str(package.root / LOCK_NAME), timeout=LOCK_TIMEOUT_SECONDS):
         yield
-
-
-def current_rows(resource: Resource) -> list[dict[str, str]]:
-    """The table's rows as canonical text cells (the table must be structurally readable)."""
-    raw, problems = read_raw(resource)
-    if raw is None:
-        raise InvalidRow(f"{resource.relpath} cannot be read; fix it first", problems)
-    names = resource.field_names
-    return [{name: row.get(name) or "" for name in names} for row in raw.frame.drop(LINE_COLUMN).iter_rows(named=True)]
 
 
 def add_rows(
@@ -144,16 +134,15 @@ def edit_row(row_id: str, changes: Mapping[str, Any], path: str | os.PathLike | 
     """Change columns of the row whose primary key is `row_id`, in whichever table holds it."""
     package = open_writable(path)
     with locked(package):
-        for name, resource in package.resources.items():
-            rows = current_rows(resource)
-            for row in rows:
-                if row[resource.primary_key] == row_id:
-                    for column, value in changes.items():
-                        row[column] = normalise_value(resource, column, value)
-                    _check_candidate(package, {name: rows})
-                    files = () if dry_run else _write(package, {name: rows})
-                    return Change(rows={name: [row]}, written=not dry_run, files=files)
-    raise UnknownRow(f"no row with ID {row_id!r} in any table")
+        name, _ = find_row(package, row_id)
+        resource = package.resource(name)
+        rows = current_rows(resource)
+        row = next(r for r in rows if r[resource.primary_key] == row_id)
+        for column, value in changes.items():
+            row[column] = normalise_value(resource, column, value)
+        _check_candidate(package, {name: rows})
+        files = () if dry_run else _write(package, {name: rows})
+    return Change(rows={name: [row]}, written=not dry_run, files=files)
 
 
 def remove_row(row_id: str, path: str | os.PathLike | None = None, dry_run: bool = False) -> Change:
@@ -163,15 +152,14 @@ def remove_row(row_id: str, path: str | os.PathLike | None = None, dry_run: bool
     """
     package = open_writable(path)
     with locked(package):
-        for name, resource in package.resources.items():
-            rows = current_rows(resource)
-            kept = [row for row in rows if row[resource.primary_key] != row_id]
-            if len(kept) < len(rows):
-                removed = [row for row in rows if row[resource.primary_key] == row_id]
-                _check_candidate(package, {name: kept})
-                files = () if dry_run else _write(package, {name: kept})
-                return Change(rows={name: removed}, written=not dry_run, files=files)
-    raise UnknownRow(f"no row with ID {row_id!r} in any table")
+        name, _ = find_row(package, row_id)
+        resource = package.resource(name)
+        rows = current_rows(resource)
+        kept = [row for row in rows if row[resource.primary_key] != row_id]
+        removed = [row for row in rows if row[resource.primary_key] == row_id]
+        _check_candidate(package, {name: kept})
+        files = () if dry_run else _write(package, {name: kept})
+    return Change(rows={name: removed}, written=not dry_run, files=files)
 
 
 def format_tables(path: str | os.PathLike | None = None, check: bool = False) -> dict[str, str]:

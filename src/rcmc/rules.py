@@ -1,7 +1,10 @@
 """Dataset rules that Table Schema cannot express, as polars expressions over typed tables.
 
-Each rule is a function `(tables) -> list[Problem]` registered in RULES under
-its name; a table missing from `tables` (unreadable) makes its rules skip.
+Each rule is a function `(tables) -> list[Problem]` registered in RULES under its
+name (described, with its hint, in `rcmc.catalogue`); a table missing from `tables`
+(unreadable) makes its rules skip. Which columns a rule looks at comes from the
+schemas (`Resource.list_columns`, `date_columns`, `country_columns`, `references`,
+...); only the row rules at the end name columns, because they compare two of them.
 """
 
 from __future__ import annotations
@@ -12,15 +15,11 @@ from functools import cached_property, lru_cache
 
 import polars as pl
 
+from rcmc.catalogue import hint as catalogue_hint
 from rcmc.csvfile import LINE_COLUMN, RawTable
-from rcmc.dates import first_day, starts_before
-from rcmc.package import Resource
+from rcmc.dates import first_day, is_before
+from rcmc.package import Reference, Resource
 from rcmc.problems import Problem
-
-LIST_COLUMNS = {"agreements": ["parties", "source_ids"], "exercises": ["participants", "source_ids"], "equipment": ["source_ids"]}
-COUNTRY_COLUMNS = {"agreements": ["parties"], "exercises": ["participants"], "equipment": ["supplier", "recipient"]}
-CITING_TABLES = ("agreements", "equipment", "exercises")
-REQUIRED_PARTICIPANTS = ("CHN", "RUS")
 
 
 @dataclass(frozen=True)
@@ -58,9 +57,9 @@ class Table:
         return self._distinct[column]
 
     def exploded(self, column: str) -> pl.DataFrame:
-        """One row per item of a `;`-list column: `_row` (position of the cell) and `_item` (computed once)."""
+        """One row per item of a column (a `;`-list, or a scalar as one item): `_row` and `_item` (computed once)."""
         if column not in self._exploded:
-            self._exploded[column] = _items(self.frame, column)
+            self._exploded[column] = _items(self.frame, column, self.resource.column(column).is_list)
         return self._exploded[column]
 
     def with_cells(self, items: pl.DataFrame, column: str) -> pl.DataFrame:
@@ -71,18 +70,24 @@ class Table:
         return items.drop(LINE_COLUMN, column, strict=False).hstack(cells)
 
 
-Tables = dict[str, Table]
+class Tables(dict[str, Table]):
+    """The readable tables of a package by name; `resources` holds every resource of the package, readable or not."""
+
+    def __init__(self, tables: dict[str, Table] | None = None, resources: dict[str, Resource] | None = None) -> None:
+        super().__init__(tables or {})
+        self.resources = resources
+
+
 Rule = Callable[[Tables], list[Problem]]
 RULES: dict[str, Rule] = {}
-HINTS: dict[str, str] = {}
 
 
-def rule(name: str, hint: str) -> Callable[[Rule], Rule]:
-    """Register a dataset rule under `name` with a fix hint."""
+def rule(name: str) -> Callable[[Rule], Rule]:
+    """Register a dataset rule under `name` (its description and hint live in the rule catalogue)."""
+    catalogue_hint(name)  # a rule missing from the catalogue fails at import, not in a user's run
 
     def register(function: Rule) -> Rule:
         RULES[name] = function
-        HINTS[name] = hint
         return function
 
     return register
@@ -106,7 +111,7 @@ class RowCheck:
 ROW_CHECKS: list[RowCheck] = []
 
 
-def row_rule(name: str, hint: str, checks: list[RowCheck]) -> None:
+def row_rule(name: str, checks: list[RowCheck]) -> None:
     """Register a rule made of row checks; they share one pass per table (see Table.row_check_fails)."""
     ROW_CHECKS.extend(checks)
 
@@ -119,7 +124,7 @@ def row_rule(name: str, hint: str, checks: list[RowCheck]) -> None:
                 problems += _report(table, rows, check.column, name, check.message)
         return problems
 
-    rule(name, hint)(run)
+    rule(name)(run)
 
 
 def _report(
@@ -134,7 +139,7 @@ def _report(
             value=None if row[value_column] is None else str(row[value_column]),
             rule=rule_name,
             message=message(row),
-            hint=HINTS[rule_name],
+            hint=catalogue_hint(rule_name),
         )
         for row in rows.iter_rows(named=True)
     ]
@@ -154,7 +159,7 @@ def _padded(col: pl.Expr) -> pl.Expr:
     return (col.str.strip_chars().str.len_bytes() != col.str.len_bytes()).fill_null(False)
 
 
-@rule("whitespace", "remove spaces, tabs or newlines at the start and end of the cell")
+@rule("whitespace")
 def whitespace(tables: Tables) -> list[Problem]:
     problems = []
     for table in tables.values():
@@ -166,15 +171,11 @@ def whitespace(tables: Tables) -> list[Problem]:
     return problems
 
 
-def _date_columns(table: Table) -> list[str]:
-    return [f["name"] for f in table.resource.fields if f["name"].endswith("_date")]
-
-
-@rule("partial-date", "the date does not exist: check month (01-12) and day for that month")
+@rule("partial-date")
 def partial_dates(tables: Tables) -> list[Problem]:
     problems = []
     for table in tables.values():
-        for column in _date_columns(table):
+        for column in table.resource.date_columns:
             col = pl.col(column)
             impossible = col.is_not_null() & col.str.contains(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$") & first_day(col).is_null()
             bad = table.distinct(column).filter(impossible).get_column(column)
@@ -186,20 +187,16 @@ def partial_dates(tables: Tables) -> list[Problem]:
 
 
 def _list_columns(tables: Tables) -> Iterable[tuple[Table, str]]:
-    for name, columns in LIST_COLUMNS.items():
-        if name in tables:
-            for column in columns:
-                yield tables[name], column
+    for table in tables.values():
+        for column in table.resource.list_columns:
+            yield table, column
 
 
-@rule("list-sorted-unique", "sort list items alphabetically and remove repeats, e.g. CHN;IRN;RUS")
+@rule("list-sorted-unique")
 def lists_sorted_unique(tables: Tables) -> list[Problem]:
     problems = []
     for table, column in _list_columns(tables):
-        if (
-            column in COUNTRY_COLUMNS.get(table.resource.name, [])
-            and not _unsorted(_items(table.distinct(column), column)).height
-        ):
+        if column in table.resource.country_columns and not _unsorted(_items(table.distinct(column), column)).height:
             continue  # country lists repeat: their few distinct values are enough to clear the column
         out_of_order = _unsorted(table.exploded(column))
         if out_of_order.is_empty():
@@ -215,13 +212,11 @@ def lists_sorted_unique(tables: Tables) -> list[Problem]:
     return problems
 
 
-def _items(frame: pl.DataFrame, column: str) -> pl.DataFrame:
-    """One row per item of a `;`-list column, with the position `_row` of its cell."""
-    return (
-        frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), pl.col(column).str.split(";").alias("_item"))
-        .explode("_item")
-        .filter(pl.col("_item").is_not_null())
-    )
+def _items(frame: pl.DataFrame, column: str, is_list: bool = True) -> pl.DataFrame:
+    """One row per item of a column (split on `;` when it is a list), with the position `_row` of its cell."""
+    values = pl.col(column).str.split(";") if is_list else pl.col(column)
+    items = frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), values.alias("_item"))
+    return (items.explode("_item") if is_list else items).filter(pl.col("_item").is_not_null())
 
 
 def _unsorted(items: pl.DataFrame) -> pl.DataFrame:
@@ -238,106 +233,112 @@ def iso3_codes() -> frozenset[str]:
     return frozenset(country.alpha_3 for country in pycountry.countries)
 
 
-@rule("iso3", "use ISO 3166-1 alpha-3 country codes, e.g. RUS, CHN, IRN")
+@rule("iso3")
 def iso3(tables: Tables) -> list[Problem]:
     problems = []
     codes = sorted(iso3_codes())
-    for name, columns in COUNTRY_COLUMNS.items():
-        if name not in tables:
-            continue
-        for column in columns:
-            unknown = pl.col("_item").str.contains(r"^[A-Z]{3}$") & ~pl.col("_item").is_in(codes)
-            distinct = _items(tables[name].distinct(column), column)
-            if not distinct.select(unknown.any()).item():
+    unknown = pl.col("_item").str.contains(r"^[A-Z]{3}$") & ~pl.col("_item").is_in(codes)
+    for table in tables.values():
+        for column in table.resource.country_columns:
+            is_list = table.resource.column(column).is_list
+            if not _items(table.distinct(column), column, is_list).select(unknown.any()).item():
                 continue
-            rows = tables[name].with_cells(tables[name].exploded(column).filter(unknown), column)
-            problems += _report(tables[name], rows, column, "iso3", lambda r: f"{r['_item']!r} is not an ISO 3166-1 alpha-3 code")
+            rows = table.with_cells(table.exploded(column).filter(unknown), column)
+            problems += _report(table, rows, column, "iso3", lambda r: f"{r['_item']!r} is not an ISO 3166-1 alpha-3 code")
     return problems
 
 
-@rule("participants-include-chn-rus", "every exercise must list both CHN and RUS among its participants")
-def participants_include_chn_rus(tables: Tables) -> list[Problem]:
-    table = tables.get("exercises")
-    if table is None:
-        return []
-    problems = []
-    for code in REQUIRED_PARTICIPANTS:
-        lacks = pl.col("participants").is_not_null() & ~pl.col("participants").str.split(";").list.contains(code)
-        bad = table.distinct("participants").filter(lacks).get_column("participants")
-        if bad.is_empty():
-            continue
-        rows = table.frame.filter(pl.col("participants").is_in(bad.implode()))
-        problems += _report(table, rows, "participants", "participants-include-chn-rus", lambda r, c=code: f"{c} is missing")
-    return problems
-
-
-@rule("foreign-key", "use an ID that exists in the referenced table, or add that row first")
-def foreign_keys(tables: Tables) -> list[Problem]:
+@rule("must-include")
+def must_include(tables: Tables) -> list[Problem]:
     problems = []
     for table in tables.values():
-        for key in table.resource.schema.get("foreignKeys", []):
-            column = key["fields"][0] if isinstance(key["fields"], list) else key["fields"]
-            reference = key["reference"]
-            target = tables.get(reference["resource"])
-            if target is None:
-                continue
-            target_field = reference["fields"][0] if isinstance(reference["fields"], list) else reference["fields"]
-            known = target.frame.get_column(target_field).drop_nulls()
-            rows = table.frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(known.implode()))
-            problems += _report(
-                table, rows, column, "foreign-key", lambda r, c=column, t=reference["resource"]: f"{r[c]!r} is not an ID in {t}"
-            )
+        for column in (c for c in table.resource.columns.values() if c.must_include):
+            col = pl.col(column.name)
+            for item in column.must_include:
+                lacks = col.is_not_null() & ~col.str.split(";").list.contains(item)
+                bad = table.distinct(column.name).filter(lacks).get_column(column.name)
+                if bad.is_empty():
+                    continue
+                rows = table.frame.filter(col.is_in(bad.implode()))
+                problems += _report(table, rows, column.name, "must-include", lambda r, i=item: f"{i} is missing")
     return problems
 
 
-def _source_codes(tables: Tables, name: str) -> pl.Series:
-    """Each cited item of table `name` as the position of its ID among the distinct source IDs; null if unknown.
+def _reference_codes(tables: Tables, name: str, reference: Reference) -> pl.Series:
+    """Each referring item of table `name` as the position of its target among the target's distinct keys; null if unknown.
 
-    One enum cast serves both source-exists and orphan-source, and the orphan test
-    then works on small integers instead of hashing every cited ID string again.
+    One enum cast serves both foreign-key and orphan-row, and the orphan test then works
+    on small integers instead of hashing every referring ID string again.
     """
-    sources = tables["sources"]
-    if name not in sources._codes:
-        ids = sources.distinct("source_id").get_column("source_id")
-        items = tables[name].exploded("source_ids").get_column("_item")
-        sources._codes[name] = items.cast(pl.Enum(ids.to_list()), strict=False).to_physical()
-    return sources._codes[name]
+    target = tables[reference.resource]
+    cache_key = f"{name}.{reference.column}"
+    if cache_key not in target._codes:
+        keys = target.distinct(reference.field).get_column(reference.field)
+        items = tables[name].exploded(reference.column).get_column("_item")
+        target._codes[cache_key] = items.cast(pl.Enum(keys.to_list()), strict=False).to_physical()
+    return target._codes[cache_key]
 
 
-@rule("source-exists", "add the source with `rcmc add sources` first, or fix the ID")
-def sources_exist(tables: Tables) -> list[Problem]:
-    if "sources" not in tables:
-        return []
+def _references(tables: Tables) -> Iterable[tuple[str, Reference]]:
+    """Every reference whose referring and referenced tables could both be read."""
+    for name, table in tables.items():
+        for reference in table.resource.references:
+            if reference.resource in tables:
+                yield name, reference
+
+
+@rule("foreign-key")
+def foreign_keys(tables: Tables) -> list[Problem]:
     problems = []
-    for name in (n for n in CITING_TABLES if n in tables):
-        unknown = _source_codes(tables, name).is_null()
+    for name, reference in _references(tables):
+        unknown = _reference_codes(tables, name, reference).is_null()
         if not unknown.any():
             continue
         table = tables[name]
-        rows = table.with_cells(table.exploded("source_ids").filter(unknown), "source_ids")
-        problems += _report(table, rows, "source_ids", "source-exists", lambda r: f"source {r['_item']!r} is not in sources")
+        rows = table.with_cells(table.exploded(reference.column).filter(unknown), reference.column)
+        problems += _report(
+            table,
+            rows,
+            reference.column,
+            "foreign-key",
+            lambda r, t=reference.resource: f"{r['_item']!r} is not an ID in {t}",
+        )
     return problems
 
 
-@rule("orphan-source", "cite the source from a row, or remove it")
-def orphan_sources(tables: Tables) -> list[Problem]:
-    sources = tables.get("sources")
-    if sources is None or any(name not in tables for name in CITING_TABLES):
-        return []
-    ids = sources.distinct("source_id").get_column("source_id")
-    cited = pl.concat([_source_codes(tables, name) for name in CITING_TABLES]).drop_nulls().unique()
-    if cited.len() == ids.len():
-        return []
-    uncited = ids.filter(~pl.int_range(ids.len(), eager=True).is_in(cited.cast(pl.Int64).implode()))
-    rows = sources.frame.filter(pl.col("source_id").is_in(uncited.implode()))
-    return _report(sources, rows, "source_id", "orphan-source", lambda r: f"source {r['source_id']!r} is cited by no row")
+@rule("orphan-row")
+def orphan_rows(tables: Tables) -> list[Problem]:
+    problems = []
+    for target_name, target in tables.items():
+        if not target.resource.must_be_cited:
+            continue
+        referring = [(n, r) for n, r in _all_references(tables) if r.resource == target_name]
+        if any(n not in tables for n, _ in referring):
+            continue  # an unreadable referring table could hold the citation
+        key = target.resource.primary_key
+        ids = target.distinct(key).get_column(key)
+        cited = pl.concat([_reference_codes(tables, n, r) for n, r in referring]).drop_nulls().unique()
+        if cited.len() == ids.len():
+            continue
+        uncited = ids.filter(~pl.int_range(ids.len(), eager=True).is_in(cited.cast(pl.Int64).implode()))
+        rows = target.frame.filter(pl.col(key).is_in(uncited.implode()))
+        problems += _report(target, rows, key, "orphan-row", lambda r, k=key: f"{r[k]!r} is cited by no row")
+    return problems
+
+
+def _all_references(tables: Tables) -> Iterable[tuple[str, Reference]]:
+    """Every reference declared by any table of the package, whether that table could be read or not."""
+    resources = getattr(tables, "resources", None) or {name: table.resource for name, table in tables.items()}
+    for name, resource in resources.items():
+        for reference in resource.references:
+            yield name, reference
 
 
 def _normalised_url(col: pl.Expr) -> pl.Expr:
     return col.str.replace(r"#.*$", "").str.replace(r"/+$", "").str.replace(r"^https?://(www\.)?", "").str.to_lowercase()
 
 
-@rule("duplicate-url", "two sources point at the same page; keep one and cite it from both rows")
+@rule("duplicate-url")
 def duplicate_urls(tables: Tables) -> list[Problem]:
     sources = tables.get("sources")
     if sources is None:
@@ -347,25 +348,19 @@ def duplicate_urls(tables: Tables) -> list[Problem]:
     return _report(sources, frame, "url", "duplicate-url", lambda r: "an earlier source has the same address")
 
 
-def _before_message(earlier: str, later: str) -> Callable[[dict], str]:
-    return lambda r: f"{later}={r[later]} is before {earlier}={r[earlier]}"
-
-
 row_rule(
     "end-after-start",
-    "the end date must be on or after the start date",
     [
         RowCheck(
             "exercises",
             "end_date",
-            starts_before(pl.col("start_date"), pl.col("end_date")),
+            is_before(pl.col("end_date"), pl.col("start_date")),
             lambda r: f"end_date {r['end_date']} is before start_date {r['start_date']}",
         )
     ],
 )
 row_rule(
     "delivered-le-ordered",
-    "quantity_delivered cannot exceed quantity_ordered; check both figures and the notes",
     [
         RowCheck(
             "equipment",
@@ -377,7 +372,6 @@ row_rule(
 )
 row_rule(
     "delivery-years-ordered",
-    "order_year <= delivery_first_year <= delivery_last_year",
     [
         RowCheck(
             "equipment", later, pl.col(later) < pl.col(earlier), lambda r, a=earlier, b=later: f"{b}={r[b]} is before {a}={r[a]}"
@@ -391,7 +385,6 @@ row_rule(
 )
 row_rule(
     "supplier-not-recipient",
-    "supplier and recipient must be different states",
     [
         RowCheck(
             "equipment", "recipient", pl.col("supplier") == pl.col("recipient"), lambda r: "recipient is the same as supplier"
@@ -400,19 +393,18 @@ row_rule(
 )
 row_rule(
     "published-before-accessed",
-    "a page cannot be read before it was published; check both dates",
     [
         RowCheck(
             "sources",
             "accessed_date",
-            starts_before(pl.col("published_date"), pl.col("accessed_date")),
+            is_before(pl.col("accessed_date"), pl.col("published_date")),
             lambda r: f"accessed_date {r['accessed_date']} is before published_date {r['published_date']}",
         )
     ],
 )
 
 
-@rule("id-unique-across-tables", "an ID names one row in the whole package (so `rcmc show ID` is never ambiguous): rename one")
+@rule("id-unique-across-tables")
 def ids_unique_across_tables(tables: Tables) -> list[Problem]:
     keys = [
         table.frame.select(

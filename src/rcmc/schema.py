@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from rcmc.constraints import declared, hint, message, pandera_column, violation_flags
 from rcmc.csvfile import LINE_COLUMN, RawTable
 from rcmc.package import Resource
 from rcmc.problems import Problem
@@ -18,45 +19,17 @@ from rcmc.problems import Problem
 if TYPE_CHECKING:
     import pandera.polars as pa
 
-DTYPES = {"string": pl.Utf8, "integer": pl.Int64, "number": pl.Float64, "boolean": pl.Boolean}
+DTYPES = {"string": pl.Utf8, "integer": pl.Int64, "number": pl.Float64, "boolean": pl.Boolean, "list": pl.Utf8}
 TYPE_PATTERNS = {"integer": r"^-?[0-9]+$", "number": r"^-?[0-9]+(\.[0-9]+)?$"}
 TYPE_HINTS = {
     "integer": "write a whole number with digits only (no decimals, exponent or thousands separator)",
     "number": "write a plain decimal number such as 12 or 12.5",
     "boolean": "write true or false in lower case",
 }
-CONSTRAINT_HINTS = {
-    "required": "fill the cell; this column may not be empty",
-    "unique": "each value must appear once in this column; pick another ID or merge the rows",
-    "enum": "use one of the allowed values listed in the message",
-    "minimum": "the value is below the allowed minimum",
-    "maximum": "the value is above the allowed maximum",
-    "pattern": "the text does not have the required form",
-    "minLength": "the text is shorter than allowed",
-    "maxLength": "the text is longer than allowed; shorten it",
-}
-PATTERN_HINTS = {
-    "^[a-z0-9]+(-[a-z0-9]+)*$": "IDs are lowercase slugs: letters a-z, digits and single hyphens, e.g. joint-sea-2019",
-    "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$": "dates are YYYY, YYYY-MM or YYYY-MM-DD",
-    "^[A-Z]{3}$": "use an ISO 3166-1 alpha-3 code such as RUS or CHN",
-    "^[A-Z]{3}(;[A-Z]{3})*$": "list ISO 3166-1 alpha-3 codes separated by ';' with no spaces, e.g. CHN;RUS",
-    "^[a-z0-9]+(-[a-z0-9]+)*(;[a-z0-9]+(-[a-z0-9]+)*)*$": "list source IDs separated by ';' with no spaces",
-    (
-        "^https?://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]"
-        "*[A-Za-z0-9])?)*\\.(xn--[a-z0-9-]+|[A-Za-z]{2,})(:[0-9]{1,5})?([/?#][^\\s]*)?$"
-    ): ("a URL is http:// or https:// (https where the page serves it), then a real host name such as tass.com, no spaces"),
-}
-
-
-def _pattern_message(pattern: str) -> str:
-    """A short pattern is quoted; a long one is left to the hint, which says the same in words."""
-    if len(pattern) <= 60 or pattern not in PATTERN_HINTS:
-        return f"value does not match the pattern {pattern}"
-    return "value does not have the required form (see the hint)"
 
 
 def field_dtype(field: dict) -> pl.DataType:
-    """The polars dtype of a Table Schema field."""
+    """The polars dtype cells of a Table Schema field are checked as (a list stays text until loaded)."""
     return DTYPES.get(field.get("type", "string"), pl.Utf8)
 
 
@@ -74,11 +47,6 @@ def cell_value(field: dict, text: str) -> object:
     return text
 
 
-def anchored(pattern: str) -> str:
-    """Table Schema patterns match the whole value; make that explicit for polars' regex search."""
-    return pattern if pattern.startswith("^") and pattern.endswith("$") else f"^(?:{pattern})$"
-
-
 def parse_types(raw: RawTable) -> tuple[pl.DataFrame, list[Problem], set[tuple[int, str]]]:
     """Cast raw text cells to their schema types.
 
@@ -86,7 +54,7 @@ def parse_types(raw: RawTable) -> tuple[pl.DataFrame, list[Problem], set[tuple[i
     the (row index, column) of those cells.
     """
     resource = raw.resource
-    typed_fields = [f for f in resource.fields if f.get("type", "string") != "string"]
+    typed_fields = [f for f in resource.fields if resource.column(f["name"]).storage_type != "string"]
     casts = [_cast(pl.col(f["name"]), f).alias(f["name"]) for f in typed_fields]
     mismatches = {f["name"]: _type_mismatch(pl.col(f["name"]), f) for f in typed_fields}
     flags = [mismatch.any().alias(name) for name, mismatch in mismatches.items()] or [pl.lit(False)]
@@ -134,39 +102,11 @@ def _cast(col: pl.Expr, field: dict) -> pl.Expr:
 
 
 def build_schema(resource: Resource) -> pa.DataFrameSchema:
-    """The pandera schema for a resource, generated from its Table Schema constraints."""
+    """The pandera schema for a resource, generated from its constraints through the constraint table."""
     import pandera.polars as pa  # imported on first use: a clean package never pays for it
 
-    columns = {}
-    for field in resource.fields:
-        constraints = field.get("constraints", {})
-        columns[field["name"]] = pa.Column(
-            field_dtype(field),
-            checks=_checks(constraints),
-            nullable=not constraints.get("required", False),
-            unique=bool(constraints.get("unique", False)),
-            coerce=False,
-        )
+    columns = {f["name"]: pandera_column(resource.column(f["name"]), field_dtype(f)) for f in resource.fields}
     return pa.DataFrameSchema(columns, strict=False, name=resource.name)
-
-
-def _checks(constraints: dict) -> list[pa.Check]:
-    import pandera.polars as pa
-
-    checks = []
-    if "enum" in constraints:
-        checks.append(pa.Check.isin(constraints["enum"], error="enum"))
-    if "minimum" in constraints:
-        checks.append(pa.Check.ge(constraints["minimum"], error="minimum"))
-    if "maximum" in constraints:
-        checks.append(pa.Check.le(constraints["maximum"], error="maximum"))
-    if "pattern" in constraints:
-        checks.append(pa.Check.str_matches(anchored(constraints["pattern"]), error="pattern"))
-    if "minLength" in constraints:
-        checks.append(pa.Check.str_length(min_value=constraints["minLength"], error="minLength"))
-    if "maxLength" in constraints:
-        checks.append(pa.Check.str_length(max_value=constraints["maxLength"], error="maxLength"))
-    return checks
 
 
 def check_constraints(
@@ -193,10 +133,10 @@ def may_violate(resource: Resource, typed: pl.DataFrame) -> bool:
 
     A clean table (the usual case) then skips pandera, which runs one query per
     check; any hit sends the table to pandera, which finds and names every failure.
-    The expressions are generated from the same Table Schema constraints.
+    Both come from the same constraint table (`rcmc.constraints`).
     """
-    flags = [flag for field in resource.fields for flag in _violation_flags(pl.col(field["name"]), field)]
-    unique = [f["name"] for f in resource.fields if f.get("constraints", {}).get("unique")]
+    flags = [flag for column in resource.columns.values() for flag in violation_flags(column)]
+    unique = [c.name for c in resource.columns.values() if "unique" in declared(c)]
     increasing = [((pl.col(n).null_count() == 0) & (pl.col(n) > pl.col(n).shift(1)).all()).alias(n) for n in unique]
     if not flags and not unique:
         return False
@@ -208,27 +148,6 @@ def may_violate(resource: Resource, typed: pl.DataFrame) -> bool:
     # A strictly increasing column (a sorted key column) has no repeats; only the others need hashing.
     unsorted = [pl.col(n).drop_nulls().is_duplicated().any() for n, sorted_ in zip(unique, ordered, strict=True) if not sorted_]
     return bool(unsorted) and bool(typed.select(pl.any_horizontal(unsorted)).item())
-
-
-def _violation_flags(col: pl.Expr, field: dict) -> list[pl.Expr]:
-    """One `any` expression per constraint of the field (unique excepted), true when a cell breaks it."""
-    constraints = field.get("constraints", {})
-    flags = []
-    if constraints.get("required"):
-        flags.append(col.is_null().any())
-    if "enum" in constraints:
-        flags.append((col.is_not_null() & ~col.is_in(constraints["enum"])).any())
-    if "minimum" in constraints:
-        flags.append((col < constraints["minimum"]).any())
-    if "maximum" in constraints:
-        flags.append((col > constraints["maximum"]).any())
-    if "pattern" in constraints:
-        flags.append((col.is_not_null() & ~col.str.contains(anchored(constraints["pattern"]))).any())
-    if "minLength" in constraints:
-        flags.append((col.str.len_chars() < constraints["minLength"]).any())
-    if "maxLength" in constraints:
-        flags.append((col.str.len_chars() > constraints["maxLength"]).any())
-    return flags
 
 
 def _to_problems(resource: Resource, failures: pl.DataFrame, raw: RawTable, skip: set[tuple[int, str]]) -> list[Problem]:
@@ -250,8 +169,8 @@ def _to_problems(resource: Resource, failures: pl.DataFrame, raw: RawTable, skip
                 column=column,
                 value=value,
                 rule=rule,
-                message=_message(resource.field(column), rule, value),
-                hint=_hint(resource.field(column), rule),
+                message=message(resource.column(column), rule, value),
+                hint=hint(resource.column(column), rule),
             )
         )
     return problems
@@ -259,24 +178,3 @@ def _to_problems(resource: Resource, failures: pl.DataFrame, raw: RawTable, skip
 
 def _rule_name(check: str) -> str:
     return {"not_nullable": "required", "field_uniqueness": "unique"}.get(check, check)
-
-
-def _message(field: dict, rule: str, value: str | None) -> str:
-    constraints = field.get("constraints", {})
-    messages = {
-        "required": "a value is required",
-        "unique": f"{value!r} appears more than once in this column",
-        "enum": f"{value!r} is not one of: {', '.join(map(str, constraints.get('enum', [])))}",
-        "minimum": f"{value} is below the minimum {constraints.get('minimum')}",
-        "maximum": f"{value} is above the maximum {constraints.get('maximum')}",
-        "pattern": _pattern_message(constraints.get("pattern", "")),
-        "minLength": f"text is shorter than {constraints.get('minLength')} characters",
-        "maxLength": f"text is {len(value or '')} characters, more than the {constraints.get('maxLength')} allowed",
-    }
-    return messages.get(rule, f"fails check {rule}")
-
-
-def _hint(field: dict, rule: str) -> str | None:
-    if rule == "pattern":
-        return PATTERN_HINTS.get(field.get("constraints", {}).get("pattern", ""), CONSTRAINT_HINTS["pattern"])
-    return CONSTRAINT_HINTS.get(rule)

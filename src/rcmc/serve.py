@@ -10,9 +10,8 @@ import tempfile
 from pathlib import Path
 
 from rcmc.errors import MissingDependency
+from rcmc.export.sqlite_db import year_column
 from rcmc.package import Package, open_package
-
-FACETS = ("kind", "category", "confidence", "status", "framework")
 
 
 def datasette_metadata(package: Package, database: str) -> dict:
@@ -21,10 +20,8 @@ def datasette_metadata(package: Package, database: str) -> dict:
     data_licence = next((lic for lic in d.get("licenses", []) if lic["name"].startswith("CC")), {})
     tables = {}
     for resource in package.resources.values():
-        names = resource.field_names
-        facets = [name for name in FACETS if name in names]
-        facets += [name[: -len("_date")] + "_year" for name in names if name in ("start_date", "signed_date")]
-        facets += ["order_year"] if "order_year" in names else []
+        year = resource.year_column
+        facets = [*resource.facets, *([year_column(year) if year in resource.date_columns else year] if year else [])]
         tables[resource.name] = {
             "description": next((r.get("description", "") for r in d["resources"] if r["name"] == resource.name), ""),
             "columns": {f["name"]: f.get("description", "") for f in resource.fields},

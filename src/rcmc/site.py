@@ -8,10 +8,9 @@ import shutil
 from pathlib import Path
 
 from rcmc.package import Package, Resource, open_package
-from rcmc.records import current_rows
+from rcmc.rows import current_rows
 
 ASSETS = Path(__file__).parent / "site_assets"
-SUMMARY_COLUMNS = 6
 
 
 def esc(value: object) -> str:
@@ -48,7 +47,7 @@ def _row_href(table: str, row_id: str, depth: int) -> str:
 
 def table_page(resource: Resource, rows: list[dict[str, str]]) -> str:
     """A searchable, sortable, filterable table of every row."""
-    names = resource.field_names[:SUMMARY_COLUMNS]
+    names = resource.display_columns
     filters = []
     for index, name in enumerate(names):
         allowed = resource.field(name).get("constraints", {}).get("enum")
@@ -72,37 +71,39 @@ def table_page(resource: Resource, rows: list[dict[str, str]]) -> str:
     return page(resource.name.capitalize(), controls + table + '\n<script src="../assets/table.js"></script>', 1)
 
 
-def row_page(resource: Resource, row: dict[str, str], sources: dict[str, dict[str, str]], equipment: list[dict[str, str]]) -> str:
-    """Every field of one row with its meaning, its sources as links, and an agreement's line items."""
+def row_page(resource: Resource, row: dict[str, str], cited: dict[str, list[dict[str, str]]], referring: dict) -> str:
+    """Every field of one row with its meaning, links to the rows it refers to, its sources, and the rows citing it."""
+    targets = {ref.column: ref.resource for ref in resource.references}
     lines = []
-    for field in resource.fields:
-        value = row[field["name"]]
-        if field["name"] == "url":
+    for column in resource.columns.values():
+        value = row[column.name]
+        if column.name in targets:
+            shown = ", ".join(
+                f'<a href="{_row_href(targets[column.name], item, 2)}">{esc(item)}</a>' for item in column.items(value)
+            )
+        elif value.startswith(("https://", "http://")):
             shown = link(value, value)
-        elif field["name"] == "agreement_id" and resource.name == "equipment":
-            shown = f'<a href="{_row_href("agreements", value, 2)}">{esc(value)}</a>'
         else:
             shown = esc(value)
         lines.append(
-            f'<tr><th scope="row">{esc(field["name"])}</th><td>{shown}'
-            f'<div class="meaning">{esc(field.get("description", ""))}</div></td></tr>'
+            f'<tr><th scope="row">{esc(column.name)}</th><td>{shown}'
+            f'<div class="meaning">{esc(column.descriptor.get("description", ""))}</div></td></tr>'
         )
-    cited = [sources[i] for i in row.get("source_ids", "").split(";") if i in sources]
     parts = [f"<table>{''.join(lines)}</table>"]
-    if cited:
+    if cited.get("sources"):
         items = "".join(
             f"<li>{link(s['url'], s['title'])} ({esc(s['publisher'])}, {esc(s['published_date'] or 'undated')}) "
             f'<a href="{_row_href("sources", s["source_id"], 2)}">record</a></li>'
-            for s in cited
+            for s in cited["sources"]
         )
         parts.append(f"<h2>Sources</h2><ul>{items}</ul>")
-    if equipment:
+    for table, (other, rows) in referring.items():
         items = "".join(
-            f'<li><a href="{_row_href("equipment", e["item_id"], 2)}">{esc(e["designation"])}</a>: '
-            f"{esc(e['quantity_ordered'] or '?')} ordered, {esc(e['quantity_delivered'] or '?')} delivered</li>"
-            for e in equipment
+            f'<li><a href="{_row_href(table, r[other.primary_key], 2)}">{esc(r[other.primary_key])}</a>: '
+            f"{esc(', '.join(r[c] for c in other.display_columns[1:] if r[c]))}</li>"
+            for r in rows
         )
-        parts.append(f"<h2>Equipment line items</h2><ul>{items}</ul>")
+        parts.append(f"<h2>Cited by {esc(table)}</h2><ul>{items}</ul>")
     return page(f"{resource.name}: {row[resource.primary_key]}", "\n".join(parts), 2)
 
 
@@ -147,18 +148,49 @@ def build_site(out: str | os.PathLike, path: str | os.PathLike | None = None) ->
     ]
     charts = [write_chart(name, target / "charts" / f"{name}.svg", package.root) for name in CHARTS]
     rows = {name: current_rows(resource) for name, resource in package.resources.items()}
-    sources = {s["source_id"]: s for s in rows["sources"]}
+    links = _Links(package, rows)
     for name, resource in package.resources.items():
         _write(target / "tables" / f"{name}.html", table_page(resource, rows[name]))
         for row in rows[name]:
-            equipment = [
-                e for e in rows.get("equipment", []) if name == "agreements" and e["agreement_id"] == row["agreement_id"]
-            ]
-            _write(target / "rows" / name / f"{row[resource.primary_key]}.html", row_page(resource, row, sources, equipment))
+            page_html = row_page(resource, row, links.cited(resource, row), links.referring(name, row))
+            _write(target / "rows" / name / f"{row[resource.primary_key]}.html", page_html)
     _write(target / "codebook.html", page("Codebook", markdown_body(render_codebook(package)), 0))
     home = target / "index.html"
     _write(home, home_page(package, {n: len(r) for n, r in rows.items()}, downloads, target, charts))
     return home
+
+
+class _Links:
+    """References between rows, indexed once for the whole site (a page per row would otherwise re-read tables)."""
+
+    def __init__(self, package: Package, rows: dict[str, list[dict[str, str]]]) -> None:
+        self.package = package
+        self.by_key = {
+            name: {r[resource.primary_key]: r for r in rows[name]} for name, resource in package.resources.items()
+        }
+        self.citing: dict[tuple[str, str], dict[str, list[dict[str, str]]]] = {}
+        for name, resource in package.resources.items():
+            for ref in resource.references:
+                if ref.resource == name:
+                    continue
+                for row in rows[name]:
+                    for item in resource.column(ref.column).items(row[ref.column]):
+                        self.citing.setdefault((ref.resource, item), {}).setdefault(name, []).append(row)
+
+    def cited(self, resource: Resource, row: dict[str, str]) -> dict[str, list[dict[str, str]]]:
+        """The rows `row` refers to, by table."""
+        found: dict[str, list[dict[str, str]]] = {}
+        for ref in resource.references:
+            targets = self.by_key.get(ref.resource, {})
+            items = resource.column(ref.column).items(row[ref.column])
+            found.setdefault(ref.resource, []).extend(targets[i] for i in items if i in targets)
+        return found
+
+    def referring(self, table: str, row: dict[str, str]) -> dict[str, tuple[Resource, list[dict[str, str]]]]:
+        """The rows of other tables citing `row`, by table, with their resource."""
+        key = row[self.package.resource(table).primary_key]
+        found = self.citing.get((table, key), {})
+        return {name: (self.package.resource(name), rows) for name, rows in found.items()}
 
 
 def _write(path: Path, text: str) -> None:

@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from rcmc.loader import package_frames
-from rcmc.package import open_package
-
-YEAR_COLUMNS = {"agreements": "signed_date", "equipment": "order_year", "exercises": "start_date", "sources": "published_date"}
+from rcmc.package import Resource, open_package
 
 
 @dataclass
@@ -22,6 +20,7 @@ class TableSummary:
     last_year: int | None
     by_confidence: dict[str, int] = field(default_factory=dict)
     by_kind: dict[str, int] = field(default_factory=dict)
+    kind_column: str | None = None
 
 
 @dataclass
@@ -41,7 +40,7 @@ class Summary:
             if table.by_confidence:
                 lines.append("      confidence: " + ", ".join(f"{k} {v}" for k, v in table.by_confidence.items()))
             if table.by_kind:
-                lines.append("      kind: " + ", ".join(f"{k} {v}" for k, v in table.by_kind.items()))
+                lines.append(f"      {table.kind_column}: " + ", ".join(f"{k} {v}" for k, v in table.by_kind.items()))
         return "\n".join(lines)
 
 
@@ -49,18 +48,20 @@ def summarize(path: str | os.PathLike | None = None) -> Summary:
     """Summarise the package at `path`."""
     package = open_package(path)
     frames = package_frames(package)
-    tables = {name: _table_summary(name, frame) for name, frame in frames.items()}
+    tables = {name: _table_summary(package.resource(name), frame) for name, frame in frames.items()}
     return Summary(name=str(package.descriptor.get("name", "")), version=package.version, tables=tables)
 
 
-def _table_summary(name: str, frame: pl.DataFrame) -> TableSummary:
-    years = _years(frame, YEAR_COLUMNS.get(name))
+def _table_summary(resource: Resource, frame: pl.DataFrame) -> TableSummary:
+    years = _years(frame, resource.year_column)
+    facets = [f for f in resource.facets if f != "confidence"]
     return TableSummary(
         rows=frame.height,
         first_year=years[0],
         last_year=years[1],
         by_confidence=_counts(frame, "confidence"),
-        by_kind=_counts(frame, "category" if name == "equipment" else "kind"),
+        by_kind=_counts(frame, facets[0]) if facets else {},
+        kind_column=facets[0] if facets else None,
     )
 
 

@@ -7,7 +7,7 @@ import os
 from rcmc.csvfile import read_raw
 from rcmc.package import Package, open_package
 from rcmc.problems import Problem
-from rcmc.rules import Table, run_rules
+from rcmc.rules import Table, Tables, run_rules
 from rcmc.schema import check_constraints, parse_types
 
 
@@ -29,10 +29,10 @@ def validate_package(package: Package) -> list[Problem]:
     return sorted(set(problems), key=_order)
 
 
-def check_tables(package: Package) -> tuple[list[Problem], dict[str, Table]]:
+def check_tables(package: Package) -> tuple[list[Problem], Tables]:
     """Read and schema-check each table; return problems and the typed tables that could be read."""
     problems: list[Problem] = []
-    tables: dict[str, Table] = {}
+    tables = Tables(resources=package.resources)
     for resource in package.resources.values():
         raw, structural = read_raw(resource)
         problems += structural

@@ -12,8 +12,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from rcmc.package import Resource
-from rcmc.rules import LIST_COLUMNS
+from rcmc.package import LIST_DELIMITER, Resource
 
 Row = Mapping[str, str | None]
 
@@ -22,8 +21,8 @@ def canonical_cell(resource: Resource, column: str, value: str | None) -> str:
     """The canonical text of one cell: lists sorted, integral numbers without `.0`, None as empty."""
     if value is None:
         return ""
-    if column in LIST_COLUMNS.get(resource.name, []) and value:
-        return ";".join(sorted(value.split(";")))
+    if resource.column(column).is_list and value:
+        return LIST_DELIMITER.join(sorted(value.split(LIST_DELIMITER)))
     if resource.field(column).get("type") in ("integer", "number") and value.endswith(".0"):
         head = value[:-2]
         return head if head.lstrip("-").isdigit() else value

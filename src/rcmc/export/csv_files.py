@@ -37,7 +37,7 @@ def write_safe(package: Package, frames: dict, out: Path) -> list[Path]:
 
     Not a valid data package (values are altered); use `csv` for analysis.
     """
-    from rcmc.records import current_rows
+    from rcmc.rows import current_rows
     from rcmc.writer import render_table
 
     folder = out / "safe-csv"

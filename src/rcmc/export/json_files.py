@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rcmc.package import Package
-from rcmc.records import current_rows
-from rcmc.rules import LIST_COLUMNS
+from rcmc.package import Package, Resource
+from rcmc.rows import current_rows
 from rcmc.schema import cell_value
 
 
@@ -24,11 +23,8 @@ def write(package: Package, frames: dict, out: Path) -> list[Path]:
     return written
 
 
-def _record(resource, row: dict[str, str]) -> dict:
-    lists = LIST_COLUMNS.get(resource.name, [])
+def _record(resource: Resource, row: dict[str, str]) -> dict:
     return {
-        field["name"]: (row[field["name"]].split(";") if row[field["name"]] else [])
-        if field["name"] in lists
-        else cell_value(field, row[field["name"]])
-        for field in resource.fields
+        name: column.items(row[name]) if column.is_list else cell_value(column.descriptor, row[name])
+        for name, column in resource.columns.items()
     }

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from rcmc.package import Package, Resource
-from rcmc.records import current_rows
+from rcmc.rows import current_rows
 from rcmc.schema import cell_value
 
 SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "string": "TEXT"}
@@ -25,7 +25,7 @@ def write(package: Package, frames: dict, out: Path) -> list[Path]:
     connection = sqlite3.connect(path)
     try:
         connection.execute("PRAGMA foreign_keys = ON")
-        order = sorted(package.resources.values(), key=lambda r: bool(r.schema.get("foreignKeys")))
+        order = sorted(package.resources.values(), key=lambda r: any(not ref.many for ref in r.references))
         for resource in order:
             connection.execute(create_table_sql(resource))
             for column in _foreign_key_columns(resource):
@@ -48,21 +48,21 @@ def create_table_sql(resource: Resource) -> str:
         required = " NOT NULL" if field.get("constraints", {}).get("required") else ""
         check = f' CHECK ("{field["name"]}" IN (0, 1))' if field.get("type") == "boolean" else ""
         lines.append(f'  "{field["name"]}" {sql_type}{required}{check}')
-    for field in resource.fields:  # a year column per partial date, for faceting and grouping
-        if field["name"].endswith("_date"):
-            name = field["name"][: -len("_date")] + "_year"
-            lines.append(f'  "{name}" INTEGER GENERATED ALWAYS AS (CAST(substr("{field["name"]}", 1, 4) AS INTEGER)) VIRTUAL')
+    for column in resource.date_columns:  # a year column per partial date, for faceting and grouping
+        lines.append(f'  "{year_column(column)}" INTEGER GENERATED ALWAYS AS (CAST(substr("{column}", 1, 4) AS INTEGER)) VIRTUAL')
     lines.append(f'  PRIMARY KEY ("{resource.primary_key}")')
-    for key in resource.schema.get("foreignKeys", []):
-        fields = key["fields"] if isinstance(key["fields"], list) else [key["fields"]]
-        ref = key["reference"]
-        ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-        lines.append(f'  FOREIGN KEY ("{fields[0]}") REFERENCES "{ref["resource"]}" ("{ref_fields[0]}")')
+    for ref in (r for r in resource.references if not r.many):
+        lines.append(f'  FOREIGN KEY ("{ref.column}") REFERENCES "{ref.resource}" ("{ref.field}")')
     return f'CREATE TABLE "{resource.name}" (\n' + ",\n".join(lines) + "\n)"
 
 
+def year_column(date_column: str) -> str:
+    """The name of the generated year column of a partial-date column: `start_date` -> `start_year`."""
+    return date_column.removesuffix("_date") + "_year"
+
+
 def _foreign_key_columns(resource: Resource) -> list[str]:
-    return [(k["fields"] if isinstance(k["fields"], list) else [k["fields"]])[0] for k in resource.schema.get("foreignKeys", [])]
+    return [ref.column for ref in resource.references if not ref.many]
 
 
 def _insert(connection: sqlite3.Connection, resource: Resource) -> None:

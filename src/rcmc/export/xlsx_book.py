@@ -9,7 +9,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from rcmc.package import Package, Resource
-from rcmc.records import current_rows
+from rcmc.rows import current_rows
 from rcmc.schema import cell_value
 
 MAX_WIDTH = 60
