@@ -31,3 +31,7 @@ class InvalidRow(RcmcError):
 
 class UsageError(RcmcError):
     """Arguments that cannot work together or cannot be parsed."""
+
+
+class OutputRefused(RcmcError):
+    """Writing the output would delete or overwrite a file rcmc did not write; nothing was touched."""
