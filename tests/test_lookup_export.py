@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -107,8 +108,8 @@ def test_export_refuses_foreign_files(package: Path, tmp_path: Path) -> None:
     out.mkdir()
     (out / "thesis.docx").write_text("precious")
     result = run("export", "--format", "json", "--out", str(out), "--package", str(package))
-    assert result.exit_code == 1 and "not export artifacts (thesis.docx)" in result.output
-    assert (out / "thesis.docx").read_text() == "precious"
+    assert result.exit_code == 2 and "is not empty (thesis.docx) and was not made by rcmc export" in result.output
+    assert [p.name for p in out.iterdir()] == ["thesis.docx"] and (out / "thesis.docx").read_text() == "precious"
 
 
 def test_export_refuses_invalid_package(package: Path, tmp_path: Path) -> None:
@@ -150,11 +151,12 @@ def test_export_refuses_symlinked_artifact(package: Path, tmp_path: Path) -> Non
     elsewhere.mkdir()
     (elsewhere / "keep.txt").write_text("mine")
     out = tmp_path / "dist"
-    out.mkdir()
+    assert run("export", "--format", "csv", "--out", str(out), "--package", str(package)).exit_code == 0
+    shutil.rmtree(out / "csv")
     (out / "csv").symlink_to(elsewhere)
     result = run("export", "--format", "csv", "--out", str(out), "--package", str(package))
-    assert result.exit_code == 1 and "symbolic link" in result.output
-    assert (elsewhere / "keep.txt").read_text() == "mine"
+    assert result.exit_code == 2 and "symbolic link" in result.output
+    assert [p.name for p in elsewhere.iterdir()] == ["keep.txt"] and (elsewhere / "keep.txt").read_text() == "mine"
 
 
 def test_zip_bundle_has_only_relative_paths(package: Path, tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import ROOT
 from rcmc.package import open_package
-from rcmc.records import current_rows
+from rcmc.rows import current_rows
 from rcmc.validator import validate
 from rcmc.writer import render_table
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rcmc.package import open_package
-from rcmc.records import current_rows
+from rcmc.rows import current_rows
 from rcmc.writer import render_table, write_atomic
 
 FREE_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x00"), max_size=40)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
+import struct
+import tempfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 
-from rcmc.errors import MissingDependency, UsageError
+from rcmc.errors import MissingDependency, OutputRefused, UsageError
 from rcmc.loader import package_frames
 from rcmc.package import Package, open_package
 
@@ -144,15 +148,76 @@ def build_chart(name: str, path: str | os.PathLike | None = None):
     return chart.properties(title=alt.TitleParams(spec["title"], subtitle=subtitle), width=WIDTH, height=HEIGHT)
 
 
-def write_chart(name: str, out: str | os.PathLike, path: str | os.PathLike | None = None) -> Path:
-    """Render chart `name` to `out` (.svg, .png or .html)."""
+def write_chart(name: str, out: str | os.PathLike, path: str | os.PathLike | None = None, force: bool = False) -> Path:
+    """Render chart `name` to `out` (.svg, .png or .html), atomically.
+
+    An existing `out` is replaced only if it is a chart rcmc wrote (see `is_rcmc_chart`),
+    or with `force`; anything else raises OutputRefused before a write.
+    """
     target = Path(out)
     if target.suffix not in FORMATS:
         raise UsageError(f"--out must end in {', '.join(FORMATS)}")
-    chart = build_chart(name, path)
+    package = open_package(path)
+    _check_overwrite(target, force)
+    chart = build_chart(name, package.root)
     target.parent.mkdir(parents=True, exist_ok=True)
-    if target.suffix == ".html":
-        chart.save(str(target), inline=True)
-    else:
-        chart.save(str(target))
+    handle, temp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+    os.close(handle)
+    try:
+        if target.suffix == ".html":
+            chart.save(temp, inline=True)
+        else:
+            chart.save(temp)
+        if target.suffix == ".png":
+            Path(temp).write_bytes(mark_png(Path(temp).read_bytes()))
+        os.chmod(temp, 0o666 & ~_umask())
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
     return target
+
+
+def _check_overwrite(target: Path, force: bool) -> None:
+    if target.is_dir() and not target.is_symlink():
+        raise OutputRefused(f"{target} is a folder; give a file name ending in {', '.join(FORMATS)}")
+    if force or not (target.exists() or target.is_symlink()):
+        return
+    if target.is_symlink() or not is_rcmc_chart(target):
+        raise OutputRefused(
+            f"{target} exists and is not a chart written by rcmc; choose another file name, or pass --force to replace it"
+        )
+
+
+def is_rcmc_chart(path: Path) -> bool:
+    """Whether `path` is a chart rcmc wrote: a PNG with its text chunk, an SVG or HTML file with its data credit."""
+    try:
+        head = path.read_bytes()
+    except OSError:
+        return False
+    if path.suffix == ".png":
+        return head.startswith(PNG_SIGNATURE) and _png_text_chunk() in head
+    return re.search(rb"Data: [a-z0-9._-]+ v[0-9]", head) is not None and (
+        head.lstrip().startswith(b"<svg") or b"vegaEmbed" in head
+    )
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PNG_MARK = b"Software\x00rcmc chart"
+
+
+def _png_text_chunk() -> bytes:
+    body = b"tEXt" + PNG_MARK
+    return struct.pack(">I", len(PNG_MARK)) + body + struct.pack(">I", zlib.crc32(body))
+
+
+def mark_png(data: bytes) -> bytes:
+    """The PNG `data` with a `Software: rcmc chart` text chunk after its header chunk."""
+    header_end = len(PNG_SIGNATURE) + 4 + 4 + 13 + 4  # length, type, IHDR data, CRC
+    return data[:header_end] + _png_text_chunk() + data[header_end:]
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask

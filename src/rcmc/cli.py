@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -356,11 +357,16 @@ def list_command(table: str, wheres: tuple[str, ...], year: int | None, fmt: str
     type=click.Choice(["csv", "safe-csv", "json", "parquet", "sqlite", "xlsx", "all"]),
     help="Format to write (repeatable).",
 )
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="Output folder (empty or holding earlier exports).")
+@click.option(
+    "--out", required=True, type=click.Path(file_okay=False), help="Output folder: new, empty, or an earlier rcmc export."
+)
 @package_option
 @reports_errors
 def export(formats: tuple[str, ...], out: str, package: str | None) -> None:
     """Write release artifacts: CSV package, JSON, Parquet, SQLite, XLSX, or all plus a zip with SHA-256 sums.
+
+    A non-empty folder that rcmc did not export into is refused (exit 2) and left untouched;
+    exporting again replaces the earlier files of the same formats.
 
     Example:
 
@@ -421,16 +427,19 @@ def release(bump: str | None, dry_run: bool, no_tag: bool, out: str | None, pack
         rcmc release --dry-run
     """
     from rcmc.export import export_package
+    from rcmc.outdir import read_manifest
+    from rcmc.package import open_package
     from rcmc.release import release as cut_release
 
+    root = open_package(package).root
+    artifacts = Path(out) if out else root / "dist"
+    if not dry_run:
+        read_manifest(artifacts, "export")  # refuse an unusable folder before the release writes anything
     result = cut_release(bump, package, dry_run=dry_run, tag=not no_tag)
     click.echo(result.entry)
     if not dry_run:
-        from rcmc.package import open_package
-
-        root = open_package(package).root
         _print_files(result.files)
-        export_package(["all"], out or root / "dist", root)
+        export_package(["all"], artifacts, root)
         if result.tag:
             click.echo(f"released {result.version}: committed and tagged {result.tag} (`git push origin {result.tag}`)")
         else:
@@ -445,10 +454,13 @@ def release(bump: str | None, dry_run: bool, no_tag: bool, out: str | None, pack
     "name", type=click.Choice(["exercises-per-year", "equipment-delivered", "agreements-timeline", "confidence-per-year"])
 )
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Output file: .svg, .png or .html.")
+@click.option("--force", is_flag=True, help="Replace --out even if it is not a chart rcmc wrote.")
 @package_option
 @reports_errors
-def chart(name: str, out: str, package: str | None) -> None:
+def chart(name: str, out: str, force: bool, package: str | None) -> None:
     """Draw a chart of the dataset to an SVG, PNG or standalone HTML file.
+
+    An existing file is replaced only if rcmc wrote it as a chart, or with --force.
 
     Example:
 
@@ -457,15 +469,20 @@ def chart(name: str, out: str, package: str | None) -> None:
     """
     from rcmc.charts import write_chart
 
-    click.echo(str(write_chart(name, out, package)))
+    click.echo(str(write_chart(name, out, package, force=force)))
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder for the site (new, or an earlier site).")
+@click.option(
+    "--out", required=True, type=click.Path(file_okay=False), help="Folder for the site: new, empty, or an earlier rcmc site."
+)
 @package_option
 @reports_errors
 def site(out: str, package: str | None) -> None:
     """Build a static website: home page with charts and downloads, searchable tables, a page per row, the codebook.
+
+    A non-empty folder that rcmc did not build is refused (exit 2) and left untouched; a
+    rebuild replaces only the files the previous build wrote (listed in .rcmc-output.json).
 
     Example:
 

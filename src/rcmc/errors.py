@@ -67,3 +67,9 @@ class ReadOnlyPackage(RcmcError):
 
 class MissingDependency(UsageError):
     """An optional dependency (an extra) is needed for this and is not installed."""
+
+
+class OutputRefused(RcmcError):
+    """Writing the output would delete or overwrite a file rcmc did not write; nothing was touched."""
+
+    exit_code = 2

@@ -6,7 +6,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from rcmc.errors import DescriptorError, PackageNotFound, ReadOnlyPackage, UnknownTable
 
@@ -290,6 +290,9 @@ def open_package(path: str | os.PathLike | None = None) -> Package:
 def _read_resource(root: Path, raw: object, where: str) -> Resource:
     if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not isinstance(raw.get("path"), str):
         raise DescriptorError(f"{where}: each resource needs a 'name' and a 'path'")
+    relative = PurePosixPath(raw["path"])
+    if relative.is_absolute() or ".." in relative.parts or "\\" in raw["path"] or ":" in raw["path"]:
+        raise DescriptorError(f"{where}: path {raw['path']!r} must be a relative path inside the package folder")
     schema = raw.get("schema")
     if isinstance(schema, str):
         schema = _read_json(root / schema, f"the schema of {raw['name']}")

@@ -131,17 +131,28 @@ def home_page(package: Package, counts: dict[str, int], downloads: list[Path], o
 
 
 def build_site(out: str | os.PathLike, path: str | os.PathLike | None = None) -> Path:
-    """Write the whole site into `out` (a new or earlier site folder) and return the home page."""
-    from rcmc.charts import CHARTS, chart_library, write_chart
+    """Write the whole site into `out` and return the home page.
+
+    `out` must be new, empty, or an earlier site: a rebuild replaces only the files
+    the previous build wrote (see `rcmc.outdir`); anything else refuses before a write.
+    """
+    from rcmc.charts import chart_library
+    from rcmc.outdir import building
+
+    chart_library()  # the charts extra is needed: say so before any folder is touched
+    package = open_package(path)
+    target = Path(out)
+    with building(target, "site") as staging:
+        _write_site(package, staging)
+    return target / "index.html"
+
+
+def _write_site(package: Package, target: Path) -> None:
+    """Every page, chart, asset and download of the site, written into the (new) folder `target`."""
+    from rcmc.charts import CHARTS, write_chart
     from rcmc.codebook import markdown_body, render_codebook
     from rcmc.export import export_package
 
-    chart_library()
-    package = open_package(path)
-    target = Path(out)
-    for generated in ("tables", "rows", "charts", "assets", "downloads"):
-        shutil.rmtree(target / generated, ignore_errors=True)
-    target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ASSETS, target / "assets")
     downloads = [
         p for p in export_package(["all"], target / "downloads", package.root) if p.suffix in (".zip", ".sqlite", ".xlsx")
@@ -155,9 +166,7 @@ def build_site(out: str | os.PathLike, path: str | os.PathLike | None = None) ->
             page_html = row_page(resource, row, links.cited(resource, row), links.referring(name, row))
             _write(target / "rows" / name / f"{row[resource.primary_key]}.html", page_html)
     _write(target / "codebook.html", page("Codebook", markdown_body(render_codebook(package)), 0))
-    home = target / "index.html"
-    _write(home, home_page(package, {n: len(r) for n, r in rows.items()}, downloads, target, charts))
-    return home
+    _write(target / "index.html", home_page(package, {n: len(r) for n, r in rows.items()}, downloads, target, charts))
 
 
 class _Links:

@@ -1,7 +1,8 @@
 """Release artifacts: one module per format, all written from the validated package.
 
-`export_package(formats, out)` refuses to write outside `out` and refuses to
-overwrite files it did not create itself (anything not named like an export).
+`export_package(formats, out)` writes only inside `out`, and only into a new or
+empty folder or one an earlier export made: see `rcmc.outdir`. A rebuild
+replaces exactly the files the previous export wrote.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rcmc.errors import RcmcError, UsageError
+from rcmc.errors import OutputRefused, RcmcError, UsageError
 from rcmc.loader import package_frames
+from rcmc.outdir import building
 from rcmc.package import Package, open_package
 from rcmc.validator import validate_package
 
@@ -20,7 +22,7 @@ Writer = Callable[[Package, dict, Path], list[Path]]
 
 
 class ExportRefused(RcmcError):
-    """The export would overwrite files that are not export artifacts, or the package is invalid."""
+    """The package is invalid, so no artifact is written."""
 
 
 def _writers() -> dict[str, Writer]:
@@ -48,34 +50,24 @@ def export_package(formats: Iterable[str], out: str | os.PathLike, path: str | o
     if problems:
         raise ExportRefused(f"the package has {len(problems)} problem(s); run `rcmc validate` and fix them first")
     target = Path(out)
-    _check_target(target, package)
-    target.mkdir(parents=True, exist_ok=True)
-    frames = package_frames(package)
-    written = [file for name in wanted for file in _writers()[name](package, frames, target)]
-    if "all" in formats:
-        from rcmc.export.bundle import write_bundle
-
-        written += write_bundle(package, target, written)
-    return written
-
-
-def artifact_names(package: Package) -> set[str]:
-    """Every top-level name an export may create in the output folder."""
-    base = package.descriptor.get("name", "dataset")
-    return {"csv", "safe-csv", "json", "parquet", f"{base}.sqlite", f"{base}.xlsx", f"{base}.zip", "SHA256SUMS"}
-
-
-def _check_target(target: Path, package: Package) -> None:
-    if target.exists() and not target.is_dir():
-        raise ExportRefused(f"{target} exists and is not a folder")
     if target.resolve() == package.root.resolve():
-        raise ExportRefused("--out must not be the package folder itself")
-    if target.is_symlink() or any((target / name).is_symlink() for name in artifact_names(package)):
-        raise ExportRefused(f"{target} or an artifact in it is a symbolic link; exports never write through links")
-    if target.is_dir():
-        foreign = sorted(p.name for p in target.iterdir() if p.name not in artifact_names(package))
-        if foreign:
-            raise ExportRefused(
-                f"{target} holds files that are not export artifacts ({', '.join(foreign[:3])}); "
-                "choose an empty or export-only folder"
-            )
+        raise OutputRefused("--out must not be the package folder itself; choose an empty or new folder")
+    with building(target, "export", keep=_other_formats(package)) as staging:
+        frames = package_frames(package)
+        written = [file for name in wanted for file in _writers()[name](package, frames, staging)]
+        if "all" in formats:
+            from rcmc.export.bundle import write_bundle
+
+            written += write_bundle(package, staging, written)
+    return [target / file.relative_to(staging) for file in written]
+
+
+def _other_formats(package: Package) -> Callable[[str, list[str]], bool]:
+    """Which files of an earlier export survive this one: other formats' folders and files, never a stale bundle."""
+    bundle = {f"{package.descriptor.get('name', 'dataset')}.zip", "SHA256SUMS"}
+
+    def keep(relative: str, new_files: list[str]) -> bool:
+        top = relative.split("/", 1)[0]
+        return top not in bundle and top not in {f.split("/", 1)[0] for f in new_files}
+
+    return keep
