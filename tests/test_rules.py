@@ -186,3 +186,18 @@ def test_proposed_id_avoids_ids_of_other_tables(package: Path) -> None:
 def test_http_and_https_urls_with_a_real_host_are_citable(package: Path, url: str) -> None:
     set_cell(package, "sources", 0, "url", url)
     assert validate(package) == []
+
+
+def test_released_id_that_vanished_is_reported_until_a_major_version(package: Path) -> None:
+    import json
+
+    snapshot = {"version": "1.2.0", "columns": {}, "rows": {"exercises": {"joint-sea-2019": {}, "gone-drill-2018": {}}}}
+    (package / "released-ids.json").write_text(json.dumps(snapshot))
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    descriptor["version"] = "1.3.0"
+    (package / "datapackage.json").write_text(json.dumps(descriptor))
+    found = [(p.file, p.line, p.column, p.value, p.rule) for p in validate(package)]
+    assert found == [("data/exercises.csv", None, "exercise_id", "gone-drill-2018", "released-id-vanished")]
+    descriptor["version"] = "2.0.0"
+    (package / "datapackage.json").write_text(json.dumps(descriptor))
+    assert validate(package) == []

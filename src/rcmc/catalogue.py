@@ -28,7 +28,7 @@ _RULES = [
     ("empty-file", "structure", "the file holds at least its header row", "restore the header row from the schema"),
     ("encoding", "structure", "the file is UTF-8 without a byte-order mark", "save the file as UTF-8 without BOM"),
     ("line-endings", "structure", "lines end with \\n only",
-     "use Unix line endings (\\n); setting git's core.autocrlf=input keeps CRLF out; `rcmc fmt` converts them"),
+     "use Unix line endings (\\n); setting git's core.autocrlf=input keeps CRLF out"),
     ("csv-syntax", "structure", "the file parses as CSV",
      "look for an unclosed or stray double quote; quote cells holding commas, quotes or newlines and double inner quotes"),
     ("header", "structure", "the header row is exactly the schema's columns, in order",

@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 import polars as pl
 
+from rcmc.catalogue import hint as catalogue_hint
 from rcmc.package import Resource
 from rcmc.problems import Problem
 
@@ -73,7 +74,6 @@ def read_raw(resource: Resource) -> tuple[RawTable | None, list[Problem]]:
                 None,
                 "missing-file",
                 "the data file referenced by datapackage.json does not exist",
-                "create it with the header row from the schema, or fix the resource's 'path'",
             )
         ]
     if _head_problems(head, has_cr):
@@ -102,9 +102,11 @@ def _read_exact(resource: Resource) -> tuple[RawTable | None, list[Problem]]:
 
 
 def _problem(
-    file: str, line: int | None, rule: str, message: str, hint: str, column: str | None = None, value: str | None = None
+    file: str, line: int | None, rule: str, message: str, hint: str | None = None, column: str | None = None
 ) -> Problem:
-    return Problem(file=file, line=line, column=column, value=value, rule=rule, message=message, hint=hint)
+    """A structural problem; its hint is the rule catalogue's unless a more specific one is given."""
+    hint = hint or catalogue_hint(rule)
+    return Problem(file=file, line=line, column=column, value=None, rule=rule, message=message, hint=hint)
 
 
 HEAD_BYTES = 1 << 16
@@ -167,11 +169,10 @@ def _byte_problems(file: str, data: bytes) -> list[Problem]:
                 1,
                 "empty-file",
                 "the file is empty; it needs at least the header row",
-                "restore the header row from the schema",
             )
         ]
     if data.startswith(b"\xef\xbb\xbf"):
-        return [_problem(file, 1, "encoding", "the file starts with a UTF-8 byte-order mark", "save as UTF-8 without BOM")]
+        return [_problem(file, 1, "encoding", "the file starts with a UTF-8 byte-order mark")]
     _, undecodable = _decode(file, data)
     if undecodable:
         return undecodable  # binary junk is an encoding problem, whatever bytes it happens to hold
@@ -183,7 +184,6 @@ def _byte_problems(file: str, data: bytes) -> list[Problem]:
                 line,
                 "line-endings",
                 "the file has CR or CRLF line endings",
-                "use Unix line endings (\\n); setting git's core.autocrlf=input keeps CRLF out",
             )
         ]
     return []
@@ -195,7 +195,7 @@ def _decode(file: str, data: bytes) -> tuple[str, list[Problem]]:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         bad = data[error.start : error.start + 1]
-        return "", [_problem(file, line, "encoding", f"invalid UTF-8 byte {bad!r}", "save the file as UTF-8")]
+        return "", [_problem(file, line, "encoding", f"invalid UTF-8 byte {bad!r}")]
 
 
 def _parse(file: str, text: str) -> tuple[list[list[str]], list[int], list[Problem]]:
@@ -219,8 +219,6 @@ def _parse(file: str, text: str) -> tuple[list[list[str]], list[int], list[Probl
                     start,
                     "csv-syntax",
                     f"the CSV cannot be parsed from this line: {error}",
-                    "look for an unclosed or stray double quote; quote cells holding commas, quotes or newlines "
-                    "and double inner quotes",
                 )
             ],
         )
@@ -280,9 +278,7 @@ def _check_row_shapes(file: str, rows: list[list[str]], lines: list[int]) -> lis
     for row, line in zip(rows[1:], lines[1:], strict=True):
         if not row:
             problems.append(
-                _problem(
-                    file, line, "blank-line", "blank line inside the table", "delete the blank line (also at the end of the file)"
-                )
+                _problem(file, line, "blank-line", "blank line inside the table")
             )
         elif len(row) != width:
             problems.append(
@@ -291,7 +287,6 @@ def _check_row_shapes(file: str, rows: list[list[str]], lines: list[int]) -> lis
                     line,
                     "ragged-row",
                     f"the row has {len(row)} cells but the header has {width}",
-                    "add or remove commas so every row has one cell per column; quote cells that contain commas",
                 )
             )
     return problems

@@ -7,6 +7,7 @@ import os
 from rcmc.csvfile import read_raw
 from rcmc.package import Package, open_package
 from rcmc.problems import Problem
+from rcmc.released import vanished_ids
 from rcmc.rules import Table, Tables, run_rules
 from rcmc.schema import check_constraints, parse_types
 
@@ -24,6 +25,7 @@ def validate_package(package: Package) -> list[Problem]:
     """Validate an opened package: structure, types, schema constraints, then dataset rules."""
     problems, tables = check_tables(package)
     problems += run_rules(tables)
+    problems += vanished_ids(package, {name: _keys(table) for name, table in tables.items()})
     for table in tables.values():
         problems = table.raw.locate(problems)
     return sorted(set(problems), key=_order)
@@ -42,6 +44,10 @@ def check_tables(package: Package) -> tuple[list[Problem], Tables]:
         problems += type_problems + check_constraints(resource, typed, raw, skip=bad_cells)
         tables[resource.name] = Table(resource, typed, raw)
     return problems, tables
+
+
+def _keys(table: Table) -> set[str]:
+    return set(table.frame.get_column(table.resource.primary_key).drop_nulls().to_list())
 
 
 def _order(problem: Problem) -> tuple:
