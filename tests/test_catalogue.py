@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 from pathlib import Path
@@ -10,9 +11,9 @@ import pytest
 
 from conftest import ROOT, build_package
 from rcmc.catalogue import CATALOGUE
-from rcmc.errors import RcmcError
 from rcmc.cli import cli
 from rcmc.constraints import CONSTRAINTS
+from rcmc.errors import RcmcError
 from rcmc.rules import RULES
 from rcmc.validator import validate
 from test_bad_inputs import CASES, apply_case
@@ -39,11 +40,8 @@ def test_every_rule_emitted_on_the_bad_input_corpus_is_catalogued(tmp_path: Path
     for case in CASES:
         package = build_package(tmp_path / case.name)
         apply_case(case, package)
-        try:
+        with contextlib.suppress(RcmcError):  # a package that cannot be opened at all gets an error, not problems
             emitted |= {p.rule for p in validate(package)}
-        except RcmcError:
-            pass  # a package that cannot be opened at all gets an error, not problems
-
         shutil.rmtree(package)
     assert len(emitted) >= 20
     assert emitted <= set(CATALOGUE), emitted - set(CATALOGUE)

@@ -77,8 +77,3 @@ def _fsync_folder(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
-
-
-def write_table(resource: Resource, rows: Iterable[Row]) -> None:
-    """Write a whole table canonically and atomically."""
-    write_atomic(resource.path, render_table(resource, rows))

@@ -74,13 +74,12 @@ def _insert(connection: sqlite3.Connection, resource: Resource) -> None:
         f'INSERT INTO "{resource.name}" ({columns}) VALUES ({placeholders})',
         [[cell_value(resource.field(n), row[n]) for n in names] for row in rows],
     )
-    if "source_ids" in names:
+    for ref in (r for r in resource.references if r.many):  # list-valued references become join rows
         connection.executemany(
             "INSERT INTO citations VALUES (?, ?, ?)",
             [
-                (resource.name, row[resource.primary_key], source)
+                (resource.name, row[resource.primary_key], item)
                 for row in rows
-                for source in row["source_ids"].split(";")
-                if source
+                for item in resource.column(ref.column).items(row[ref.column])
             ],
         )
