@@ -34,6 +34,7 @@ docs: $(READY)
 charts: $(READY)
 	$(BIN)/rcmc chart exercises-per-year --out docs/charts/exercises-per-year.svg
 	$(BIN)/rcmc chart equipment-delivered --out docs/charts/equipment-delivered.svg
+	$(BIN)/rcmc chart contacts-per-year --out docs/charts/contacts-per-year.svg
 
 ## site: build the static website into site/ (open site/index.html, no server needed)
 site: $(READY)

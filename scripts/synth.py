@@ -33,7 +33,7 @@ def _date(rng: random.Random, year: int) -> str:
 
 
 def make_rows(n: int, seed: int) -> dict[str, list[dict[str, str]]]:
-    """Rows for all four tables: n equipment and n exercise rows, valid keys and lists."""
+    """Rows for every table: n equipment and n exercise rows, n/10 contacts, valid keys and lists."""
     rng = random.Random(seed)
     n_sources = max(20, n // 20)
     n_agreements = max(10, n // 10)
@@ -127,13 +127,37 @@ def make_rows(n: int, seed: int) -> dict[str, list[dict[str, str]]]:
                 "source_ids": cite(3),
             }
         )
-    used = {s for table in (agreements, equipment, exercises) for row in table for s in row["source_ids"].split(";")}
+    contacts = []
+    for i in range(max(10, n // 10)):
+        year = rng.randint(2002, 2025)
+        contacts.append(
+            {
+                "contact_id": f"contact-{i:07d}",
+                "kind": rng.choice(["senior-visit", "meeting", "staff-consultation", "port-call"]),
+                "title": f"Contact {i}",
+                "start_date": f"{year}-{rng.randint(1, 12):02d}",
+                "end_date": "",
+                "location": rng.choice(["Beijing", "Moscow", "Vladivostok"]),
+                "host": rng.choice(["CHN", "RUS"]),
+                "people": "A. Person;B. Person",
+                "level": rng.choice(["minister", "chief-of-staff", "deputy"]),
+                "agreement_id": f"deal-{rng.randrange(n_agreements):07d}" if rng.random() < 0.1 else "",
+                "exercise_id": f"drill-{rng.randrange(n):07d}" if rng.random() < 0.1 else "",
+                "summary": "A synthetic contact.",
+                "notes": "",
+                "confidence": rng.choice(["confirmed", "reported"]),
+                "source_ids": cite(1),
+            }
+        )
+    used = {
+        s for table in (agreements, equipment, exercises, contacts) for row in table for s in row["source_ids"].split(";")
+    }
     for index, source in enumerate(sources):  # keep every source cited
         if source["source_id"] not in used:
             agreements[index % len(agreements)]["source_ids"] = ";".join(
                 sorted({*agreements[index % len(agreements)]["source_ids"].split(";"), source["source_id"]})
             )
-    return {"agreements": agreements, "equipment": equipment, "exercises": exercises, "sources": sources}
+    return {"agreements": agreements, "equipment": equipment, "exercises": exercises, "contacts": contacts, "sources": sources}
 
 
 PLANTS = [  # (table, column, bad value, rule)

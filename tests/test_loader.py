@@ -70,6 +70,7 @@ def test_load_all(package: Path) -> None:
         "agreements": 2,
         "equipment": 2,
         "exercises": 2,
+        "contacts": 2,
         "sources": 3,
     }
 

@@ -26,11 +26,13 @@ CASES = [
     ("iso3", "equipment", 0, "supplier", "USR", 2, "supplier"),
     ("must-include", "exercises", 1, "participants", "CHN;IRN", 3, "participants"),
     ("foreign-key", "equipment", 0, "agreement_id", "no-such-deal", 2, "agreement_id"),
+    ("foreign-key", "contacts", 1, "exercise_id", "no-such-drill", 3, "exercise_id"),
+    ("end-after-start", "contacts", 1, "end_date", "2019-11-30", 3, "end_date"),
     ("foreign-key", "equipment", 1, "source_ids", "example-2016-fighters;ghost-source", 3, "source_ids"),
     ("supplier-not-recipient", "equipment", 0, "recipient", "RUS", 2, "recipient"),
     ("published-before-accessed", "sources", 0, "accessed_date", "2000-01-01", 2, "accessed_date"),
     ("duplicate-url", "sources", 2, "url", "https://www.example.org/news/fighters/", 4, "url"),
-    ("id-unique-across-tables", "exercises", 1, "exercise_id", "fighter-deal-2015", 3, "exercise_id"),
+    ("id-unique-across-tables", "exercises", 0, "exercise_id", "fighter-deal-2015", 2, "exercise_id"),
 ]
 
 
@@ -53,6 +55,7 @@ def test_orphan_source_is_reported(package: Path) -> None:
     set_cell(package, "equipment", 0, "source_ids", "example-2019-drill")
     set_cell(package, "equipment", 1, "source_ids", "example-2019-drill")
     set_cell(package, "agreements", 0, "source_ids", "example-2019-drill")
+    set_cell(package, "contacts", 0, "source_ids", "example-2019-drill")
     problems = [(p.line, p.value) for p in validate(package) if p.rule == "orphan-row"]
     assert problems == [(3, "example-2016-fighters")]
 
@@ -150,12 +153,12 @@ def test_missing_data_file(package: Path) -> None:
 
 
 def test_id_shared_by_two_tables_is_reported_naming_both_places(package: Path) -> None:
-    set_cell(package, "exercises", 1, "exercise_id", "fighter-deal-2015")
+    set_cell(package, "exercises", 0, "exercise_id", "fighter-deal-2015")
     found = [(p.file, p.line, p.column, p.rule, p.message) for p in validate(package)]
     assert found == [
         (
             "data/exercises.csv",
-            3,
+            2,
             "exercise_id",
             "id-unique-across-tables",
             "'fighter-deal-2015' is also the ID of data/agreements.csv:2",

@@ -109,11 +109,30 @@ def _confidence_per_year(package: Package, frames: dict[str, pl.DataFrame]) -> t
     return data.to_dicts(), spec
 
 
+def _contacts_per_year(package: Package, frames: dict[str, pl.DataFrame]) -> tuple[list[dict], dict]:
+    data = (
+        frames["contacts"]
+        .group_by(_year(package, "contacts"), pl.col("kind").cast(pl.Utf8))
+        .len("contacts")
+        .sort("year", "kind")
+    )
+    spec = {
+        "title": "Military contacts per year, by kind",
+        "subtitle": "Visits, meetings, staff talks, commission sessions, port calls, parades, training and education.",
+        "x": ("year:O", "Year"),
+        "y": ("contacts:Q", "Contacts"),
+        "color": ("kind:N", "Kind"),
+        "mark": "bar",
+    }
+    return data.to_dicts(), spec
+
+
 CHARTS: dict[str, Callable] = {
     "exercises-per-year": _exercises_per_year,
     "equipment-delivered": _equipment_delivered,
     "agreements-timeline": _agreements_timeline,
     "confidence-per-year": _confidence_per_year,
+    "contacts-per-year": _contacts_per_year,
 }
 
 

@@ -451,7 +451,10 @@ def release(bump: str | None, dry_run: bool, no_tag: bool, out: str | None, pack
 
 @cli.command(context_settings=CONTEXT)
 @click.argument(
-    "name", type=click.Choice(["exercises-per-year", "equipment-delivered", "agreements-timeline", "confidence-per-year"])
+    "name",
+    type=click.Choice(
+        ["exercises-per-year", "equipment-delivered", "agreements-timeline", "confidence-per-year", "contacts-per-year"]
+    ),
 )
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Output file: .svg, .png or .html.")
 @click.option("--force", is_flag=True, help="Replace --out even if it is not a chart rcmc wrote.")

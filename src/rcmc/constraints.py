@@ -32,7 +32,7 @@ PATTERN_HINTS = {
     "^[a-z]{2}$": "use a two-letter ISO 639-1 language code in lower case, e.g. en, ru, zh",
     (
         "^https?://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]"
-        "*[A-Za-z0-9])?)*\\.(xn--[a-z0-9-]+|[A-Za-z]{2,})(:[0-9]{1,5})?([/?#][^\\s]*)?$"
+        "*[A-Za-z0-9])?)*\\.(xn--[a-z0-9-]+|[A-Za-z]{2,})\\.?(:[0-9]{1,5})?([/?#][^\\s]*)?$"
     ): "a URL is http:// or https:// (https where the page serves it), then a real host name such as tass.com, no spaces",
 }
 ITEM_PATTERN_HINTS = {

@@ -352,11 +352,12 @@ row_rule(
     "end-after-start",
     [
         RowCheck(
-            "exercises",
+            table,
             "end_date",
             is_before(pl.col("end_date"), pl.col("start_date")),
             lambda r: f"end_date {r['end_date']} is before start_date {r['start_date']}",
         )
+        for table in ("exercises", "contacts")
     ],
 )
 row_rule(

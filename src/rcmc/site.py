@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 from rcmc.package import Package, Resource, open_package
@@ -25,14 +26,12 @@ def link(url: str, text: str) -> str:
     return esc(text)
 
 
-def page(title: str, body: str, depth: int) -> str:
-    """A whole HTML page; `depth` is how many folders below the site root it lives."""
+def page(title: str, body: str, depth: int, tables: Sequence[str] = ()) -> str:
+    """A whole HTML page; `depth` is how many folders below the site root it lives; `tables` go in the menu."""
     up = "../" * depth
-    nav = (
-        f'<nav><a href="{up}index.html">Home</a><a href="{up}tables/exercises.html">Exercises</a>'
-        f'<a href="{up}tables/agreements.html">Agreements</a><a href="{up}tables/equipment.html">Equipment</a>'
-        f'<a href="{up}tables/sources.html">Sources</a><a href="{up}codebook.html">Codebook</a></nav>'
-    )
+    links = "".join(f'<a href="{up}tables/{esc(name)}.html">{esc(name.capitalize())}</a>' for name in tables)
+    nav = f'<nav><a href="{up}index.html">Home</a>{links}<a href="{up}codebook.html">Codebook</a></nav>'
+
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -45,7 +44,7 @@ def _row_href(table: str, row_id: str, depth: int) -> str:
     return f"{'../' * depth}rows/{table}/{esc(row_id)}.html"
 
 
-def table_page(resource: Resource, rows: list[dict[str, str]]) -> str:
+def table_page(resource: Resource, rows: list[dict[str, str]], tables: Sequence[str] = ()) -> str:
     """A searchable, sortable, filterable table of every row."""
     names = resource.display_columns
     filters = []
@@ -68,10 +67,12 @@ def table_page(resource: Resource, rows: list[dict[str, str]]) -> str:
         f'{"".join(filters)}<span><span id="count">{len(rows)}</span> of {len(rows)} rows</span></div>'
     )
     table = f'<table id="rows"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-    return page(resource.name.capitalize(), controls + table + '\n<script src="../assets/table.js"></script>', 1)
+    return page(resource.name.capitalize(), controls + table + '\n<script src="../assets/table.js"></script>', 1, tables)
 
 
-def row_page(resource: Resource, row: dict[str, str], cited: dict[str, list[dict[str, str]]], referring: dict) -> str:
+def row_page(
+    resource: Resource, row: dict[str, str], cited: dict[str, list[dict[str, str]]], referring: dict, tables: Sequence[str] = ()
+) -> str:
     """Every field of one row with its meaning, links to the rows it refers to, its sources, and the rows citing it."""
     targets = {ref.column: ref.resource for ref in resource.references}
     lines = []
@@ -104,7 +105,7 @@ def row_page(resource: Resource, row: dict[str, str], cited: dict[str, list[dict
             for r in rows
         )
         parts.append(f"<h2>Cited by {esc(table)}</h2><ul>{items}</ul>")
-    return page(f"{resource.name}: {row[resource.primary_key]}", "\n".join(parts), 2)
+    return page(f"{resource.name}: {row[resource.primary_key]}", "\n".join(parts), 2, tables)
 
 
 def home_page(package: Package, counts: dict[str, int], downloads: list[Path], out: Path, charts: list[Path]) -> str:
@@ -127,7 +128,7 @@ def home_page(package: Package, counts: dict[str, int], downloads: list[Path], o
         f"<h2>Downloads</h2><table><thead><tr><th>file</th><th>bytes</th><th>SHA-256</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
-    return page(d.get("title", d.get("name", "")), body, 0)
+    return page(d.get("title", d.get("name", "")), body, 0, list(package.resources))
 
 
 def build_site(out: str | os.PathLike, path: str | os.PathLike | None = None) -> Path:
@@ -160,12 +161,13 @@ def _write_site(package: Package, target: Path) -> None:
     charts = [write_chart(name, target / "charts" / f"{name}.svg", package.root) for name in CHARTS]
     rows = {name: current_rows(resource) for name, resource in package.resources.items()}
     links = _Links(package, rows)
+    menu = list(package.resources)
     for name, resource in package.resources.items():
-        _write(target / "tables" / f"{name}.html", table_page(resource, rows[name]))
+        _write(target / "tables" / f"{name}.html", table_page(resource, rows[name], menu))
         for row in rows[name]:
-            page_html = row_page(resource, row, links.cited(resource, row), links.referring(name, row))
+            page_html = row_page(resource, row, links.cited(resource, row), links.referring(name, row), menu)
             _write(target / "rows" / name / f"{row[resource.primary_key]}.html", page_html)
-    _write(target / "codebook.html", page("Codebook", markdown_body(render_codebook(package)), 0))
+    _write(target / "codebook.html", page("Codebook", markdown_body(render_codebook(package)), 0, menu))
     _write(target / "index.html", home_page(package, {n: len(r) for n, r in rows.items()}, downloads, target, charts))
 
 
