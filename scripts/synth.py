@@ -110,6 +110,9 @@ def make_rows(n: int, seed: int) -> dict[str, list[dict[str, str]]]:
             {
                 "exercise_id": f"drill-{i:07d}",
                 "name": f"Drill {i}",
+                "name_zh": "",
+                "name_ru": "",
+                "forces": rng.choice(["armed-forces", "armed-forces", "police", ""]),
                 "series": rng.choice(["Joint Sea", "Peace Mission", ""]),
                 "kind": rng.choice(KINDS),
                 "domain": rng.choice(["land", "sea", "air", "multi"]),

@@ -147,7 +147,8 @@ def test_add_bundle_from_json_proposes_ids_with_suffix(package: Path, tmp_path: 
     exercises = (package / "data" / "exercises.csv").resolve()
     assert (result.exit_code, result.output) == (0, f"added exercises joint-sea-2019-2\nwrote {exercises}\n")
     written = [r for r in read_rows(package / "data" / "exercises.csv") if r[0] == "joint-sea-2019-2"]
-    assert written[0][6] == "CHN;RUS"
+    header = read_rows(package / "data" / "exercises.csv")[0]
+    assert written[0][header.index("participants")] == "CHN;RUS"
 
 
 def test_add_json_and_set_clash(package: Path) -> None:
