@@ -238,3 +238,29 @@ def test_release_keeps_note_sections_and_adds_new_ones() -> None:
         "## [Unreleased]\n\n## [0.1.1] - 2026-02-01\n\n### Fixed\n- a typo\n  spanning two lines\n\n"
         "### Changed\n- `sources` `x`: `title`\n\n## [0.1.0] - 2026-01-01\n"
     )
+
+
+def test_committed_coverage_page_is_up_to_date() -> None:
+    from rcmc.coverage import render_coverage
+
+    committed = (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8")
+    assert committed == render_coverage(open_package(ROOT)), "docs/coverage.md is stale: run `rcmc docs`"
+
+
+def test_coverage_page_counts_rows_and_compares_outside_counts(package: Path) -> None:
+    from rcmc.coverage import render_coverage
+
+    (package / "docs").mkdir()
+    (package / "docs" / "outside-counts.csv").write_text(
+        "publisher,what,table,where,period_start,period_end,count,url,note\n"
+        "Example Institute,bilateral drills,exercises,framework=bilateral,2019,2019-12-31,3,"
+        "https://example.org/count,their rule\n"
+    )
+    (package / "docs" / "leads.csv").write_text(
+        "table,lead,status,row_ids,searched,note\nexercises,A drill,looked-for,,drill 2019,no page found\n"
+    )
+    page = render_coverage(open_package(package))
+    assert "| 2019 | 2 | 1 | 1 |" in page  # exercises by framework: bilateral 1, multilateral 1
+    link = "[Example Institute](https://example.org/count)"
+    assert f"| {link} | bilateral drills | 2019 to 2019-12-31 | 3 | 1 | their rule |" in page
+    assert "| exercises | A drill | looked-for |  | drill 2019 | no page found |" in page

@@ -237,12 +237,12 @@ def test_docs_writes_only_its_codebook_files(package: Path, tmp_path: Path) -> N
     before = tree(out)
     assert run("docs", "--package", str(package), "--out", str(out)).exit_code == 0
     after = tree(out)
-    assert set(after) - set(before) == {"codebook.md", "codebook.html"}
+    assert set(after) - set(before) == {"codebook.md", "codebook.html", "coverage.md"}
     assert {k: after[k] for k in before} == before
     assert run("docs", "--package", str(package), "--out", str(out)).exit_code == 0  # its own files: replaced
 
 
-@pytest.mark.parametrize("name", ["codebook.md", "codebook.html"])
+@pytest.mark.parametrize("name", ["codebook.md", "codebook.html", "coverage.md"])
 def test_docs_refuses_a_codebook_it_did_not_generate(package: Path, tmp_path: Path, name: str) -> None:
     out = tmp_path / "notes"
     out.mkdir()

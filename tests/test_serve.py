@@ -39,7 +39,7 @@ def test_metadata_from_schemas(package: Path) -> None:
     exercises = meta["databases"]["db"]["tables"]["exercises"]
     version = open_package(package).version
     assert meta["license"] == "CC-BY-4.0" and meta["source"] == f"russia-china-military-cooperation v{version}"
-    assert exercises["facets"] == ["kind", "framework", "forces", "domain", "confidence", "start_year"]
+    assert exercises["facets"] == ["framework", "forces", "kind", "domain", "confidence", "start_year"]
     assert exercises["columns"]["ships"].startswith("Number of ships")
 
 

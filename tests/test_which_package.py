@@ -139,7 +139,7 @@ def test_add_edit_remove_print_the_files_they_changed(package: Path, monkeypatch
 def test_docs_and_fmt_print_the_files_they_changed(package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(package)
     monkeypatch.delenv("RCMC_PACKAGE", raising=False)
-    assert run("docs").output.splitlines() == ["wrote docs/codebook.md", "wrote docs/codebook.html"]
+    assert run("docs").output.splitlines() == ["wrote docs/codebook.md", "wrote docs/codebook.html", "wrote docs/coverage.md"]
     sources = package / "data" / "sources.csv"
     header, *rows = sources.read_text(encoding="utf-8").splitlines()
     sources.write_text("\n".join([header, *reversed(rows)]) + "\n", encoding="utf-8")
