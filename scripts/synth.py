@@ -96,6 +96,7 @@ def make_rows(n: int, seed: int) -> dict[str, list[dict[str, str]]]:
                 "delivery_last_year": str(first + rng.randint(0, 4)),
                 "value_usd": "",
                 "status": rng.choice(["delivered", "delivering", "unknown"]),
+                "part_of": "",
                 "confidence": rng.choice(["confirmed", "reported", "alleged"]),
                 "notes": "",
                 "source_ids": cite(2),

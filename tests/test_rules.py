@@ -30,6 +30,7 @@ CASES = [
     ("end-after-start", "contacts", 1, "end_date", "2019-11-30", 3, "end_date"),
     ("foreign-key", "equipment", 1, "source_ids", "example-2016-fighters;ghost-source", 3, "source_ids"),
     ("supplier-not-recipient", "equipment", 0, "recipient", "RUS", 2, "recipient"),
+    ("part-of", "equipment", 1, "part_of", "fighter-deal-2015-engines", 3, "part_of"),
     ("published-before-accessed", "sources", 0, "accessed_date", "2000-01-01", 2, "accessed_date"),
     ("duplicate-url", "sources", 2, "url", "https://www.example.org/news/fighters/", 4, "url"),
     ("id-unique-across-tables", "exercises", 0, "exercise_id", "fighter-deal-2015", 2, "exercise_id"),
@@ -204,3 +205,33 @@ def test_released_id_that_vanished_is_reported_until_a_major_version(package: Pa
     descriptor["version"] = "2.0.0"
     (package / "datapackage.json").write_text(json.dumps(descriptor))
     assert validate(package) == []
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("part_of", "fighter-deal-2015-aircraft", "'fighter-deal-2015-aircraft' has another supplier or recipient"),
+        ("quantity_ordered", "25", "quantity_ordered=25 exceeds the 24 of 'fighter-deal-2015-aircraft'"),
+    ],
+)
+def test_part_of_names_a_matching_parent_with_no_smaller_quantity(package: Path, column: str, value: str, message: str) -> None:
+    set_cell(package, "equipment", 1, "part_of", "fighter-deal-2015-aircraft")
+    set_cell(package, "equipment", 1, "quantity_ordered", "10")
+    set_cell(package, "equipment", 1, "supplier" if column == "part_of" else "recipient", "BLR" if column == "part_of" else "CHN")
+    if column == "quantity_ordered":
+        set_cell(package, "equipment", 1, column, value)
+    found = [(p.line, p.rule, p.message) for p in validate(package) if p.rule == "part-of"]
+    assert found == [(3, "part-of", message)]
+
+
+def test_part_of_a_matching_parent_is_valid_and_not_counted_twice(package: Path) -> None:
+    from rcmc.coverage import _counted
+    from rcmc.package import open_package
+    from rcmc.rows import current_rows
+
+    set_cell(package, "equipment", 1, "part_of", "fighter-deal-2015-aircraft")
+    set_cell(package, "equipment", 1, "quantity_ordered", "10")
+    set_cell(package, "equipment", 1, "designation", "Su-35")
+    assert validate(package) == []
+    resource = open_package(package).resource("equipment")
+    assert [r["item_id"] for r in _counted(resource, current_rows(resource))] == ["fighter-deal-2015-aircraft"]

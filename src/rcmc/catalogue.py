@@ -74,6 +74,8 @@ _RULES = [
      "quantity_delivered cannot exceed quantity_ordered; check both figures and the notes"),
     ("delivery-years-ordered", "dataset", "order year <= first delivery year <= last delivery year",
      "order_year <= delivery_first_year <= delivery_last_year"),
+    ("part-of", "dataset", "a line item restating part of another names a different item of the same supplier and recipient, "
+     "with no larger quantity", "point part_of at the line item whose quantity this row restates, or empty it"),
     ("supplier-not-recipient", "dataset", "an arms transfer goes between two different states",
      "supplier and recipient must be different states"),
     ("published-before-accessed", "dataset", "a page was not read before it was published",

@@ -47,7 +47,10 @@ def _exercises_per_year(package: Package, frames: dict[str, pl.DataFrame]) -> tu
 
 
 def _equipment_delivered(package: Package, frames: dict[str, pl.DataFrame]) -> tuple[list[dict], dict]:
-    items = frames["equipment"].filter(pl.col("quantity_delivered").is_not_null() & pl.col("delivery_first_year").is_not_null())
+    equipment = frames["equipment"]
+    if "part_of" in equipment.columns:  # a row restating part of another's quantity is not counted twice
+        equipment = equipment.filter(pl.col("part_of").is_null())
+    items = equipment.filter(pl.col("quantity_delivered").is_not_null() & pl.col("delivery_first_year").is_not_null())
     items = items.with_columns(pl.col("delivery_last_year").fill_null(pl.col("delivery_first_year")).alias("last"))
     spread = (
         items.with_columns(

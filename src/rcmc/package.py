@@ -136,7 +136,8 @@ class Resource:
         found = []
         for key in self.schema.get("foreignKeys", []):
             target = key["reference"]
-            found.append(Reference(_first(key["fields"]), target["resource"], _first(target["fields"])))
+            # Table Schema: an empty resource name refers to this table itself
+            found.append(Reference(_first(key["fields"]), target["resource"] or self.name, _first(target["fields"])))
         for column in self.columns.values():
             target = column.descriptor.get("itemReference")
             if target:

@@ -433,3 +433,36 @@ def ids_unique_across_tables(tables: Tables) -> list[Problem]:
             f"{t[r['_first_table']].raw.physical_line(r['_first_line'])}",
         )
     return problems
+
+
+@rule("part-of")
+def part_of(tables: Tables) -> list[Problem]:
+    """A row restating part of another's quantity: not itself, same supplier and recipient, no more than its parent."""
+    table = tables.get("equipment")
+    if table is None or "part_of" not in table.frame.columns:
+        return []
+    children = table.frame.filter(pl.col("part_of").is_not_null())
+    if children.is_empty():
+        return []
+    parents = table.frame.select(
+        pl.col("item_id").alias("part_of"),
+        pl.col("supplier").alias("_parent_supplier"),
+        pl.col("recipient").alias("_parent_recipient"),
+        pl.col("quantity_ordered").alias("_parent_quantity"),
+    )
+    joined = children.join(parents, on="part_of", how="inner")
+    checks = [
+        (pl.col("part_of") == pl.col("item_id"), lambda r: "an item cannot be part of itself"),
+        (
+            (pl.col("supplier") != pl.col("_parent_supplier")) | (pl.col("recipient") != pl.col("_parent_recipient")),
+            lambda r: f"{r['part_of']!r} has another supplier or recipient",
+        ),
+        (
+            pl.col("quantity_ordered") > pl.col("_parent_quantity"),
+            lambda r: f"quantity_ordered={r['quantity_ordered']} exceeds the {r['_parent_quantity']} of {r['part_of']!r}",
+        ),
+    ]
+    problems = []
+    for mask, message in checks:
+        problems += _report(table, joined.filter(mask.fill_null(False)), "part_of", "part-of", message)
+    return problems
