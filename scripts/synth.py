@@ -161,7 +161,31 @@ def make_rows(n: int, seed: int) -> dict[str, list[dict[str, str]]]:
             agreements[index % len(agreements)]["source_ids"] = ";".join(
                 sorted({*agreements[index % len(agreements)]["source_ids"].split(";"), source["source_id"]})
             )
-    return {"agreements": agreements, "equipment": equipment, "exercises": exercises, "contacts": contacts, "sources": sources}
+    claims = []
+    for i in range(max(2, n // 100)):  # a contested quantity: the row's value accepted, a rival value not
+        item = equipment[i]
+        rival = str(int(item["quantity_ordered"]) + 1)
+        for number, (value, accepted) in enumerate([(item["quantity_ordered"], "true"), (rival, "false")]):
+            claims.append(
+                {
+                    "claim_id": f"{item['item_id']}-quantity-ordered-{number + 1}",
+                    "table": "equipment",
+                    "row_id": item["item_id"],
+                    "column": "quantity_ordered",
+                    "value": value,
+                    "accepted": accepted,
+                    "source_ids": item["source_ids"],
+                    "note": "",
+                }
+            )
+    return {
+        "agreements": agreements,
+        "equipment": equipment,
+        "exercises": exercises,
+        "contacts": contacts,
+        "sources": sources,
+        "claims": claims,
+    }
 
 
 PLANTS = [  # (table, column, bad value, rule)

@@ -30,7 +30,7 @@ def test_every_rule_name_written_in_the_code_is_catalogued() -> None:
     """Rule names passed as literals to a Problem anywhere in src/ (structural checks, types, rules)."""
     text = "\n".join(p.read_text(encoding="utf-8") for p in SOURCE.rglob("*.py"))
     named = set(re.findall(r'rule="([a-zA-Z-]+)"', text))
-    named |= set(re.findall(r'_problem\(\s*\w+,\s*\w+,\s*"([a-zA-Z-]+)"', text))
+    named |= set(re.findall(r'\b_problem\(\s*\w+,\s*\w+,\s*"([a-zA-Z-]+)"', text))
     assert {"csv-syntax", "ragged-row", "header", "type"} <= named, "the scan misses rule names: fix the test"
     assert named <= set(CATALOGUE), named - set(CATALOGUE)
 

@@ -72,6 +72,7 @@ def test_load_all(package: Path) -> None:
         "exercises": 2,
         "contacts": 2,
         "sources": 3,
+        "claims": 2,
     }
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import ROOT, read_rows
 
-TABLES = ("agreements", "equipment", "exercises", "contacts", "sources")
+TABLES = ("agreements", "equipment", "exercises", "contacts", "sources", "claims")
 NOT_IN_CORE = ("frictionless", "altair", "vl_convert", "pyarrow")
 LOAD_EVERYTHING = """
 import importlib.util, json, rcmc

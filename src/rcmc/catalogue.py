@@ -76,6 +76,13 @@ _RULES = [
      "order_year <= delivery_first_year <= delivery_last_year"),
     ("part-of", "dataset", "a line item restating part of another names a different item of the same supplier and recipient, "
      "with no larger quantity", "point part_of at the line item whose quantity this row restates, or empty it"),
+    ("claim-target", "dataset", "a claim names a data table, a row in it and a column that can carry claims",
+     "fix table, row_id or column; the ID, source_ids, summary and notes carry no claims"),
+    ("claim-value", "dataset", "a claimed value is valid for its column (type, constraints, date, country code, list order)",
+     "write the value as the cell would be written in the CSV"),
+    ("claim-consistency", "dataset",
+     "a contested cell has two or more values; a filled cell has exactly one accepted claim, equal to it; an empty one none",
+     "mark as accepted the claim whose value the row holds, and only that one; remove claims on uncontested cells"),
     ("supplier-not-recipient", "dataset", "an arms transfer goes between two different states",
      "supplier and recipient must be different states"),
     ("published-before-accessed", "dataset", "a page was not read before it was published",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from rcmc.claims import CLAIMS, row_claims
 from rcmc.errors import UsageError
 from rcmc.package import Resource, open_package
 from rcmc.rows import cited_rows, current_rows, find_row, referring_rows
@@ -22,6 +23,7 @@ class RowView:
     referring: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     labels: dict[str, str] = field(default_factory=dict)
+    contested: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     @property
     def sources(self) -> list[dict[str, str]]:
@@ -30,17 +32,27 @@ class RowView:
 
     def to_dict(self) -> dict:
         """The view as plain data, for JSON."""
-        return {"table": self.table, "row": self.row, "cited": self.cited, "referring": self.referring}
+        names = ("table", "row", "cited", "referring", "contested")
+        return {name: getattr(self, name) for name in names}
 
     def to_text(self) -> str:
         """The row column by column, then the rows it cites and the rows citing it, one line each."""
         width = max(len(column) for column in self.row)
         lines = [f"{self.table} {next(iter(self.row.values()))}"]
         lines += [f"  {column:<{width}}  {value}" for column, value in self.row.items()]
+        for column, claims in self.contested.items():
+            lines.append(f"  contested {column}: " + "; ".join(_claim_text(claim) for claim in claims))
         for heading, groups in (("cites", self.cited), ("cited by", self.referring)):
             for table, rows in groups.items():
                 lines += [f"  {heading} {table} {self.labels[f'{table}/{_key(row)}']}" for row in rows]
         return "\n".join(lines)
+
+
+def _claim_text(claim: dict[str, str]) -> str:
+    """`value (accepted: sources: note)`: one source's value for a contested cell."""
+    accepted = "accepted: " if claim["accepted"] == "true" else ""
+    note = f": {claim['note']}" if claim["note"] else ""
+    return f"{claim['value']} ({accepted}{claim['source_ids']}{note})"
 
 
 def _key(row: dict[str, str]) -> str:
@@ -59,6 +71,8 @@ def show_row(row_id: str, path: str | os.PathLike | None = None) -> RowView:
     package = open_package(path)
     table, row = find_row(package, row_id)
     view = RowView(table, row, cited_rows(package, package.resource(table), row), referring_rows(package, table, row))
+    view.contested = row_claims(package, table, row_id)
+    view.referring.pop(CLAIMS, None)  # claims are shown per contested column instead
     for group in (view.cited, view.referring):
         for name, rows in group.items():
             view.labels.update({f"{name}/{_key(r)}": _label(package.resource(name), r) for r in rows})

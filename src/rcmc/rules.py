@@ -466,3 +466,7 @@ def part_of(tables: Tables) -> list[Problem]:
     for mask, message in checks:
         problems += _report(table, joined.filter(mask.fill_null(False)), "part_of", "part-of", message)
     return problems
+
+
+# The claims table's rules live with the rest of its logic; importing registers them here.
+from rcmc import claims as _claims  # noqa: E402, F401

@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
+from rcmc.claims import CLAIMS
 from rcmc.package import Package, Resource, open_package
 from rcmc.rows import current_rows
 
@@ -71,7 +72,12 @@ def table_page(resource: Resource, rows: list[dict[str, str]], tables: Sequence[
 
 
 def row_page(
-    resource: Resource, row: dict[str, str], cited: dict[str, list[dict[str, str]]], referring: dict, tables: Sequence[str] = ()
+    resource: Resource,
+    row: dict[str, str],
+    cited: dict[str, list[dict[str, str]]],
+    referring: dict,
+    tables: Sequence[str] = (),
+    contested: dict[str, list[dict[str, str]]] | None = None,
 ) -> str:
     """Every field of one row with its meaning, links to the rows it refers to, its sources, and the rows citing it."""
     targets = {ref.column: ref.resource for ref in resource.references}
@@ -98,6 +104,8 @@ def row_page(
             for s in cited["sources"]
         )
         parts.append(f"<h2>Sources</h2><ul>{items}</ul>")
+    if contested:
+        parts.append(_disagreement(contested, {s["source_id"]: s for s in cited.get("sources", [])}))
     for table, (other, rows) in referring.items():
         items = "".join(
             f'<li><a href="{_row_href(table, r[other.primary_key], 2)}">{esc(r[other.primary_key])}</a>: '
@@ -106,6 +114,27 @@ def row_page(
         )
         parts.append(f"<h2>Cited by {esc(table)}</h2><ul>{items}</ul>")
     return page(f"{resource.name}: {row[resource.primary_key]}", "\n".join(parts), 2, tables)
+
+
+def _source_link(sources: dict[str, dict[str, str]], source_id: str) -> str:
+    """A link to the page a source was read at, or to its record when the row does not cite it itself."""
+    if source_id in sources:
+        return link(sources[source_id]["url"], sources[source_id]["title"])
+    return f'<a href="{_row_href("sources", source_id, 2)}">{esc(source_id)}</a>'
+
+
+def _disagreement(contested: dict[str, list[dict[str, str]]], sources: dict[str, dict[str, str]]) -> str:
+    """The "sources disagree" section: each contested column, every value and the sources giving it."""
+    items = []
+    for column, claims in contested.items():
+        values = []
+        for claim in claims:
+            cited = ", ".join(_source_link(sources, i) for i in claim["source_ids"].split(";"))
+            mark = " <strong>(in the row)</strong>" if claim["accepted"] == "true" else ""
+            note = f" ({esc(claim['note'])})" if claim["note"] else ""
+            values.append(f"<li><code>{esc(claim['value'])}</code>{mark}{note}: {cited}</li>")
+        items.append(f"<li><strong>{esc(column)}</strong><ul>{''.join(values)}</ul></li>")
+    return f"<h2>Sources disagree</h2><ul>{''.join(items)}</ul>"
 
 
 def home_page(package: Package, counts: dict[str, int], downloads: list[Path], out: Path, charts: list[Path]) -> str:
@@ -162,10 +191,16 @@ def _write_site(package: Package, target: Path) -> None:
     rows = {name: current_rows(resource) for name, resource in package.resources.items()}
     links = _Links(package, rows)
     menu = list(package.resources)
+    claims: dict[tuple[str, str], dict[str, list[dict[str, str]]]] = {}
+    for claim in rows.get(CLAIMS, []):
+        claims.setdefault((claim["table"], claim["row_id"]), {}).setdefault(claim["column"], []).append(claim)
     for name, resource in package.resources.items():
         _write(target / "tables" / f"{name}.html", table_page(resource, rows[name], menu))
         for row in rows[name]:
-            page_html = row_page(resource, row, links.cited(resource, row), links.referring(name, row), menu)
+            key = row[resource.primary_key]
+            page_html = row_page(
+                resource, row, links.cited(resource, row), links.referring(name, row), menu, claims.get((name, key), {})
+            )
             _write(target / "rows" / name / f"{row[resource.primary_key]}.html", page_html)
     _write(target / "codebook.html", page("Codebook", markdown_body(render_codebook(package)), 0, menu))
     _write(target / "index.html", home_page(package, {n: len(r) for n, r in rows.items()}, downloads, target, charts))

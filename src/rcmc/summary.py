@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from rcmc.claims import CLAIMS
 from rcmc.loader import package_frames
 from rcmc.package import Resource, open_package
 
@@ -30,6 +31,7 @@ class Summary:
     name: str
     version: str
     tables: dict[str, TableSummary]
+    contested: dict[str, int] = field(default_factory=dict)
 
     def to_text(self) -> str:
         """A few human lines."""
@@ -41,6 +43,8 @@ class Summary:
                 lines.append("      confidence: " + ", ".join(f"{k} {v}" for k, v in table.by_confidence.items()))
             if table.by_kind:
                 lines.append(f"      {table.kind_column}: " + ", ".join(f"{k} {v}" for k, v in table.by_kind.items()))
+        if self.contested:
+            lines.append("  contested cells: " + ", ".join(f"{k} {v}" for k, v in self.contested.items()))
         return "\n".join(lines)
 
 
@@ -49,7 +53,18 @@ def summarize(path: str | os.PathLike | None = None) -> Summary:
     package = open_package(path)
     frames = package_frames(package)
     tables = {name: _table_summary(package.resource(name), frame) for name, frame in frames.items()}
-    return Summary(name=str(package.descriptor.get("name", "")), version=package.version, tables=tables)
+    return Summary(
+        name=str(package.descriptor.get("name", "")), version=package.version, tables=tables, contested=_contested(frames)
+    )
+
+
+def _contested(frames: dict[str, pl.DataFrame]) -> dict[str, int]:
+    """Contested cells (distinct row and column with claims) per table."""
+    claims = frames.get(CLAIMS)
+    if claims is None or claims.is_empty():
+        return {}
+    counts = claims.group_by("table").agg(pl.struct("row_id", "column").n_unique().alias("cells")).sort("table")
+    return dict(counts.iter_rows())
 
 
 def _table_summary(resource: Resource, frame: pl.DataFrame) -> TableSummary:

@@ -1,0 +1,189 @@
+"""Rules of the claims table: what each source says where sources disagree.
+
+A claim names a cell (`table`, `row_id`, `column`) and a `value` some sources give for
+it. The rules: the cell exists and may be claimed; the value is valid for that column;
+only contested cells have claims (two or more distinct values); a filled cell has
+exactly one accepted claim, equal to it; an empty cell has none (unresolved).
+Also: the claims of a row, for `rcmc show` and the site.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import polars as pl
+
+from rcmc.catalogue import hint
+from rcmc.constraints import CONSTRAINTS, declared
+from rcmc.csvfile import LINE_COLUMN
+from rcmc.dates import first_day
+from rcmc.package import Column, Package, Resource
+from rcmc.problems import Problem
+from rcmc.rows import current_rows
+from rcmc.rules import Table, Tables, iso3_codes, rule
+from rcmc.schema import TYPE_PATTERNS
+
+CLAIMS = "claims"
+FREE_TEXT_LENGTH = 1000  # columns allowing this much text (summary, notes) hold prose, not claimable values
+
+
+def claimable(resource: Resource, column: str) -> bool:
+    """Whether a column of `resource` may carry claims: not the key, not a reference list, not free text."""
+    if column not in resource.field_names or column == resource.primary_key:
+        return False
+    spec = resource.column(column)
+    if spec.is_list and spec.descriptor.get("itemReference"):
+        return False
+    return spec.constraints.get("maxLength", 0) < FREE_TEXT_LENGTH
+
+
+def _data_tables(tables: Tables) -> dict[str, Resource]:
+    resources = getattr(tables, "resources", None) or {name: table.resource for name, table in tables.items()}
+    return {name: r for name, r in resources.items() if name != CLAIMS and not r.must_be_cited}
+
+
+def _claim_problem(claims: Table, claim: dict, column: str, rule_name: str, message: str) -> Problem:
+    return Problem(
+        file=claims.resource.relpath,
+        line=claim[LINE_COLUMN],
+        column=column,
+        value=None if claim[column] is None else str(claim[column]),
+        rule=rule_name,
+        message=message,
+        hint=hint(rule_name),
+    )
+
+
+def _claim_rows(tables: Tables) -> tuple[Table | None, list[dict]]:
+    claims = tables.get(CLAIMS)
+    if claims is None:
+        return None, []
+    return claims, list(claims.raw.frame.iter_rows(named=True))
+
+
+def _target_problem(tables: Tables, claim: dict, data: dict[str, Resource], keys: dict[str, set]) -> tuple[str, str] | None:
+    table, row_id, column = claim["table"], claim["row_id"], claim["column"]
+    if table not in data:
+        return "table", f"{table!r} is not a data table (tables: {', '.join(sorted(data))})"
+    if table not in tables:
+        return None  # unreadable: its own problems say why
+    if row_id not in keys[table]:
+        return "row_id", f"no row {row_id!r} in {table}"
+    if not claimable(data[table], column):
+        return "column", f"{column!r} is not a column of {table} that can carry claims"
+    return None
+
+
+@rule("claim-target")
+def claim_targets(tables: Tables) -> list[Problem]:
+    claims, rows = _claim_rows(tables)
+    if claims is None:
+        return []
+    data = _data_tables(tables)
+    keys = {name: set(tables[name].raw.frame.get_column(r.primary_key).to_list()) for name, r in data.items() if name in tables}
+    problems = []
+    for claim in rows:
+        found = _target_problem(tables, claim, data, keys)
+        if found:
+            problems.append(_claim_problem(claims, claim, found[0], "claim-target", found[1]))
+    return problems
+
+
+def value_problems(column: Column, value: str) -> list[str]:
+    """Why `value` is not a valid cell of `column` ([] when it is): type, constraints and single-cell dataset rules."""
+    kind = column.storage_type
+    if kind in TYPE_PATTERNS and not pl.Series([value]).str.contains(TYPE_PATTERNS[kind]).item():
+        return [f"{value!r} is not a valid {kind}"]
+    if kind == "boolean" and value not in column.descriptor.get("trueValues", ["true"]) + column.descriptor.get(
+        "falseValues", ["false"]
+    ):
+        return [f"{value!r} is not a valid boolean"]
+    typed = pl.Series([value]).cast({"integer": pl.Int64, "number": pl.Float64}.get(kind, pl.Utf8)) if kind != "boolean" else None
+    found = []
+    if typed is not None:
+        frame = pl.DataFrame({column.name: typed})
+        for name, limit in declared(column).items():
+            flag = CONSTRAINTS[name].flag
+            if name not in ("required", "unique") and flag and frame.select(flag(pl.col(column.name), limit).any()).item():
+                found.append(CONSTRAINTS[name].message(limit, value))
+    if column.partial_date and not found and pl.select(first_day(pl.lit(value)).is_null()).item():
+        found.append(f"{value!r} is not a real date")
+    items = column.items(value)
+    if column.country_code and not found:
+        found += [f"{item!r} is not an ISO 3166-1 alpha-3 code" for item in items if item not in iso3_codes()]
+    if column.is_list and items != sorted(set(items)):
+        found.append("list items must be sorted and unique")
+    return found
+
+
+@rule("claim-value")
+def claim_values(tables: Tables) -> list[Problem]:
+    claims, rows = _claim_rows(tables)
+    if claims is None:
+        return []
+    data = _data_tables(tables)
+    problems = []
+    for claim in rows:
+        resource = data.get(claim["table"])
+        if resource is None or claim["value"] is None or not claimable(resource, claim["column"]):
+            continue
+        for message in value_problems(resource.column(claim["column"]), claim["value"]):
+            problems.append(_claim_problem(claims, claim, "value", "claim-value", f"not a valid {claim['column']}: {message}"))
+    return problems
+
+
+@rule("claim-consistency")
+def claim_consistency(tables: Tables) -> list[Problem]:
+    claims, rows = _claim_rows(tables)
+    if claims is None:
+        return []
+    data = _data_tables(tables)
+    cells: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    for claim in rows:
+        if claim["table"] in tables and claim["table"] in data and claimable(data[claim["table"]], claim["column"]):
+            cells[(claim["table"], claim["row_id"], claim["column"])].append(claim)
+    problems = []
+    for (table, row_id, column), group in cells.items():
+        cell = _cell(tables[table], row_id, column)
+        if cell is _MISSING:
+            continue  # claim-target reports the missing row
+        message = _consistency(group, cell)
+        if message:
+            problems.append(
+                _claim_problem(claims, group[0], "value", "claim-consistency", f"{table} {row_id} {column}: {message}")
+            )
+    return problems
+
+
+_MISSING = object()
+
+
+def _cell(table: Table, row_id: str, column: str) -> str | object | None:
+    frame = table.raw.frame
+    found = frame.filter(pl.col(table.resource.primary_key) == row_id)
+    return _MISSING if found.is_empty() else found.get_column(column)[0]
+
+
+def _consistency(group: list[dict], cell: str | None) -> str | None:
+    values = {claim["value"] for claim in group}
+    accepted = [claim for claim in group if claim["accepted"] == "true"]
+    if len(values) < 2:
+        return "only contested cells have claims: add the rival value, or remove the claim"
+    if cell is None and accepted:
+        return "the cell is empty (unresolved), so no claim may be accepted"
+    if cell is not None and len(accepted) != 1:
+        return f"a filled cell needs exactly one accepted claim, found {len(accepted)}"
+    if cell is not None and accepted[0]["value"] != cell:
+        return f"the accepted value {accepted[0]['value']!r} differs from the cell {cell!r}"
+    return None
+
+
+def row_claims(package: Package, table: str, row_id: str) -> dict[str, list[dict[str, str]]]:
+    """The claims on a row's cells, by column ({} when the package has no claims table)."""
+    if CLAIMS not in package.resources:
+        return {}
+    found: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for claim in current_rows(package.resource(CLAIMS)):
+        if claim["table"] == table and claim["row_id"] == row_id:
+            found[claim["column"]].append(claim)
+    return dict(found)
