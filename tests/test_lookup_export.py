@@ -22,7 +22,7 @@ def run(*args: str):
 def test_show_agreement_lists_equipment_and_sources(package: Path) -> None:
     result = run("show", "fighter-deal-2015", "--package", str(package))
     assert result.exit_code == 0
-    assert "cited by equipment fighter-deal-2015-aircraft: Su-35, aircraft, 24, 2015, delivered" in result.output
+    assert "cited by equipment fighter-deal-2015-aircraft: Su-35, aircraft, 24, 24, 2015, 2016, 2018" in result.output
     assert (
         "cites sources example-2016-fighters: Fighters delivered, Example News, 2016-12, https://example.org/news/fighters"
         in result.output
