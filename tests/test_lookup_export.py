@@ -183,3 +183,18 @@ def test_fmt_check_and_fix(package: Path) -> None:
     assert check.exit_code == 1 and "run `rcmc fmt` to fix" in check.output and "+++ data/sources.csv" in check.output
     assert run("fmt", "--package", str(package)).output == "reformatted data/sources.csv\n"
     assert run("fmt", "--check", "--package", str(package)).exit_code == 0
+
+
+def test_sqlite_has_a_bridge_table_per_list_column(package: Path, tmp_path: Path) -> None:
+    result = run("export", "--format", "sqlite", "--out", str(tmp_path / "db"), "--package", str(package))
+    assert result.exit_code == 0, result.output
+    db = sqlite3.connect(tmp_path / "db" / "russia-china-military-cooperation.sqlite")
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"exercises_participants", "agreements_parties"} <= tables
+    assert "exercises_source_ids" not in tables  # list references stay in citations
+    joined = db.execute(
+        "SELECT exercise_id FROM exercises JOIN exercises_participants USING (exercise_id) WHERE value = 'IRN'"
+    ).fetchall()
+    assert joined == [("security-belt-2019",)]
+    assert db.execute("SELECT count(*) FROM agreements_parties WHERE value = 'CHN'").fetchone() == (2,)
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
