@@ -45,23 +45,37 @@ def _row_href(table: str, row_id: str, depth: int) -> str:
 
 
 def table_page(resource: Resource, rows: list[dict[str, str]], tables: Sequence[str] = ()) -> str:
-    """A searchable, sortable, filterable table of every row."""
+    """A searchable, sortable, filterable table of every row, showing the schema's display columns.
+
+    Search looks at every column of a row (kept in `data-search`), not only those shown; a
+    year range filters on the table's year column; the active filters are kept in the
+    URL's fragment (`#q=qingdao&kind=exercise&since=2019`), so a filtered view can be shared.
+    """
     names = resource.display_columns
     filters = []
     for index, name in enumerate(names):
-        allowed = resource.field(name).get("constraints", {}).get("enum")
+        allowed = resource.column(name).constraints.get("enum")
         if allowed:
             options = "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in allowed)
             filters.append(
-                f'<label>{esc(name)} <select data-column="{index}"><option value="">all</option>{options}</select></label>'
+                f'<label>{esc(name)} <select data-column="{index}" data-name="{esc(name)}">'
+                f'<option value="">all</option>{options}</select></label>'
             )
+    year = resource.year_column
+    if year:
+        filters.append(
+            f'<label>{esc(year)} from <input id="since" type="number" inputmode="numeric" min="1000" max="9999" size="5"></label>'
+            '<label>to <input id="until" type="number" inputmode="numeric" min="1000" max="9999" size="5"></label>'
+        )
     head = "".join(f'<th scope="col">{esc(n)}</th>' for n in names)
     body = []
     for row in rows:
         key = row[resource.primary_key]
         cells = [f'<td><a href="{_row_href(resource.name, key, 1)}">{esc(key)}</a></td>']
-        cells += [f"<td>{esc(row[n])}</td>" for n in names[1:]]
-        body.append(f"<tr>{''.join(cells)}</tr>")
+        cells += [f"<td>{esc(', '.join(resource.column(n).items(row[n])))}</td>" for n in names[1:]]
+        searched = " ".join(value for value in row.values() if value).lower()
+        year_attr = f' data-year="{esc(row[year][:4])}"' if year else ""
+        body.append(f'<tr data-search="{esc(searched)}"{year_attr}>{"".join(cells)}</tr>')
     controls = (
         f'<div class="controls"><label>Search <input id="search" type="search" autocomplete="off"></label>'
         f'{"".join(filters)}<span><span id="count">{len(rows)}</span> of {len(rows)} rows</span></div>'
