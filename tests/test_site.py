@@ -136,6 +136,19 @@ def test_table_page_shows_the_display_columns_and_searches_every_column(site: Pa
     ]  # fmt: skip
 
 
+def test_home_page_cites_the_dataset_and_lists_every_download(site: Path, package: Path) -> None:
+    from rcmc.citation import citation_html
+    from rcmc.package import open_package
+
+    text = (site / "index.html").read_text(encoding="utf-8")
+    assert f'<p id="citation">{citation_html(open_package(package))}</p>' in text
+    linked = set(re.findall(r'<a href="(downloads/[^"]+)"', text))
+    on_disk = {p.relative_to(site).as_posix() for p in (site / "downloads").rglob("*") if p.is_file() and p.name[0] != "."}
+    assert linked == on_disk
+    assert {"downloads/csv/data/exercises.csv", "downloads/json/exercises.json", "downloads/parquet/exercises.parquet"} <= linked
+    assert "downloads/russia-china-military-cooperation-0.2.0.zip" in linked and "downloads/CITATION.cff" in linked
+
+
 def test_script_in_a_cell_is_shown_as_text(browser, site: Path) -> None:
     assert open_page(browser, site / "rows" / "exercises" / "security-belt-2019.html") == []
     assert "<script>alert(1)</script>" in browser.find_element(By.TAG_NAME, "body").text

@@ -123,24 +123,36 @@ def row_page(
 
 
 def home_page(package: Package, counts: dict[str, int], downloads: list[Path], out: Path, charts: list[Path]) -> str:
-    """What the dataset is, headline counts, charts and download links with sizes and SHA-256."""
-    from rcmc.export.bundle import sha256
+    """What the dataset is, how to cite it, headline counts, charts, and every download with its size and SHA-256."""
+    from rcmc.citation import citation_html
+    from rcmc.export.bundle import CONTENTS, sha256
 
     d = package.descriptor
     count_items = "".join(f'<li><a href="tables/{name}.html">{esc(name)}</a>: {n} rows</li>' for name, n in counts.items())
     chart_items = "".join(
         f'<img src="{esc(c.relative_to(out).as_posix())}" alt="{esc(c.stem.replace("-", " "))}">' for c in charts
     )
-    rows = "".join(
-        f'<tr><td><a href="{esc(p.relative_to(out).as_posix())}">{esc(p.relative_to(out).as_posix())}</a></td>'
-        f"<td>{p.stat().st_size:,}</td><td><code>{sha256(p)}</code></td></tr>"
-        for p in downloads
-    )
+    root = out / "downloads"
+    groups: dict[str, list[Path]] = {}
+    for path in sorted(downloads, key=lambda p: (len(p.relative_to(root).parts) > 1, p.relative_to(root).as_posix())):
+        groups.setdefault(path.relative_to(root).parts[0] if len(path.relative_to(root).parts) > 1 else "", []).append(path)
+    rows = []
+    for group, paths in groups.items():
+        if group:
+            about = CONTENTS.get(group, "").replace("`", "")
+            rows.append(f'<tr><th colspan="3" scope="rowgroup">{esc(group)}/: {esc(about)}</th></tr>')
+        for p in paths:
+            relative = p.relative_to(out).as_posix()
+            rows.append(
+                f'<tr><td><a href="{esc(relative)}">{esc(p.relative_to(root).as_posix())}</a></td>'
+                f"<td>{p.stat().st_size:,}</td><td><code>{sha256(p)}</code></td></tr>"
+            )
     body = (
         f"<p>{esc(d.get('description', ''))}</p><p>Version {esc(package.version)}. Data licensed CC BY 4.0.</p>"
+        f'<h2>How to cite</h2><p id="citation">{citation_html(package)}</p>'
         f'<ul>{count_items}</ul><div class="charts">{chart_items}</div>'
-        f"<h2>Downloads</h2><table><thead><tr><th>file</th><th>bytes</th><th>SHA-256</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
+        f'<h2>Downloads</h2><table id="downloads"><thead><tr><th>file</th><th>bytes</th><th>SHA-256</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
     )
     return page(d.get("title", d.get("name", "")), body, 0, list(package.resources))
 
@@ -169,9 +181,7 @@ def _write_site(package: Package, target: Path) -> None:
     from rcmc.export import export_package
 
     shutil.copytree(ASSETS, target / "assets")
-    downloads = [
-        p for p in export_package(["all"], target / "downloads", package.root) if p.suffix in (".zip", ".sqlite", ".xlsx")
-    ]
+    downloads = export_package(["all"], target / "downloads", package.root)
     charts = [write_chart(name, target / "charts" / f"{name}.svg", package.root) for name in CHARTS]
     rows = {name: current_rows(resource) for name, resource in package.resources.items()}
     links = _Links(package, rows)
