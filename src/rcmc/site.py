@@ -12,6 +12,7 @@ from rcmc.package import Package, Resource, open_package
 from rcmc.rows import current_rows
 
 ASSETS = Path(__file__).parent / "site_assets"
+YEAR_INPUT = 'type="number" inputmode="numeric" min="1000" max="9999" size="5"'
 
 
 def esc(value: object) -> str:
@@ -64,8 +65,8 @@ def table_page(resource: Resource, rows: list[dict[str, str]], tables: Sequence[
     year = resource.year_column
     if year:
         filters.append(
-            f'<label>{esc(year)} from <input id="since" type="number" inputmode="numeric" min="1000" max="9999" size="5"></label>'
-            '<label>to <input id="until" type="number" inputmode="numeric" min="1000" max="9999" size="5"></label>'
+            f'<label title="by {esc(year)}">year from <input id="since" {YEAR_INPUT}></label>'
+            f'<label>to <input id="until" {YEAR_INPUT}></label>'
         )
     head = "".join(f'<th scope="col">{esc(n)}</th>' for n in names)
     body = []
