@@ -22,7 +22,7 @@ def run(*args: str):
 def test_show_agreement_lists_equipment_and_sources(package: Path) -> None:
     result = run("show", "fighter-deal-2015", "--package", str(package))
     assert result.exit_code == 0
-    assert "cited by equipment fighter-deal-2015-aircraft: Su-35, aircraft, 24, 2015, delivered" in result.output
+    assert "cited by equipment fighter-deal-2015-aircraft: Su-35, aircraft, 24, 24, 2015, 2016, 2018" in result.output
     assert (
         "cites sources example-2016-fighters: Fighters delivered, Example News, 2016-12, https://example.org/news/fighters"
         in result.output
@@ -164,9 +164,9 @@ def test_zip_bundle_has_only_relative_paths(package: Path, tmp_path: Path) -> No
 
     out = tmp_path / "all"
     assert run("export", "--format", "all", "--out", str(out), "--package", str(package)).exit_code == 0
-    names = zipfile.ZipFile(out / "russia-china-military-cooperation.zip").namelist()
+    names = zipfile.ZipFile(out / "russia-china-military-cooperation-0.2.0.zip").namelist()
     assert names and all(not n.startswith("/") and ".." not in n.split("/") for n in names)
-    assert "safe-csv/exercises.csv" in names
+    assert "russia-china-military-cooperation-0.2.0/safe-csv/exercises.csv" in names
 
 
 def test_codebook_escapes_html(package: Path, tmp_path: Path) -> None:
@@ -183,3 +183,58 @@ def test_fmt_check_and_fix(package: Path) -> None:
     assert check.exit_code == 1 and "run `rcmc fmt` to fix" in check.output and "+++ data/sources.csv" in check.output
     assert run("fmt", "--package", str(package)).output == "reformatted data/sources.csv\n"
     assert run("fmt", "--check", "--package", str(package)).exit_code == 0
+
+
+def test_sqlite_has_a_bridge_table_per_list_column(package: Path, tmp_path: Path) -> None:
+    result = run("export", "--format", "sqlite", "--out", str(tmp_path / "db"), "--package", str(package))
+    assert result.exit_code == 0, result.output
+    db = sqlite3.connect(tmp_path / "db" / "russia-china-military-cooperation.sqlite")
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"exercises_participants", "agreements_parties"} <= tables
+    assert "exercises_source_ids" not in tables  # list references stay in citations
+    joined = db.execute(
+        "SELECT exercise_id FROM exercises JOIN exercises_participants USING (exercise_id) WHERE value = 'IRN'"
+    ).fetchall()
+    assert joined == [("security-belt-2019",)]
+    assert db.execute("SELECT count(*) FROM agreements_parties WHERE value = 'CHN'").fetchone() == (2,)
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_zip_is_versioned_unpacks_into_one_folder_and_carries_the_documents(package: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    from conftest import ROOT
+    from rcmc.citation import citation_text
+    from rcmc.package import open_package
+
+    for name in ("LICENSE", "CHANGELOG.md"):
+        shutil.copy(ROOT / name, package / name)
+    out = tmp_path / "all"
+    assert run("export", "--format", "all", "--out", str(out), "--package", str(package)).exit_code == 0
+    assert not (out / "russia-china-military-cooperation.zip").exists()
+    archive = zipfile.ZipFile(out / "russia-china-military-cooperation-0.2.0.zip")
+    names = archive.namelist()
+    assert {name.split("/", 1)[0] for name in names} == {"russia-china-military-cooperation-0.2.0"}
+    top = {name.split("/", 1)[1] for name in names}
+    assert {"README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md", "codebook.md", "SHA256SUMS"} <= top
+    assert {"csv/data/exercises.csv", "json/exercises.json", "russia-china-military-cooperation.sqlite"} <= top
+    readme = archive.read("russia-china-military-cooperation-0.2.0/README.md").decode()
+    assert citation_text(open_package(package), markdown=True) in readme and "`parquet/`" in readme
+    assert b"version: 0.2.0" in archive.read("russia-china-military-cooperation-0.2.0/CITATION.cff")
+    assert archive.read("russia-china-military-cooperation-0.2.0/LICENSE") == (ROOT / "LICENSE").read_bytes()
+    sums = (out / "SHA256SUMS").read_text()
+    assert "  codebook.md\n" in sums and "  CITATION.cff\n" in sums
+
+
+def test_xlsx_has_autofilters_and_a_citation(package: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from rcmc.citation import citation_text
+    from rcmc.package import open_package
+
+    assert run("export", "--format", "xlsx", "--out", str(tmp_path / "x"), "--package", str(package)).exit_code == 0
+    book = load_workbook(tmp_path / "x" / "russia-china-military-cooperation.xlsx")
+    assert book["exercises"].auto_filter.ref == book["exercises"].dimensions
+    assert book["exercises"].auto_filter.ref.startswith("A1:")
+    cells = [cell.value for row in book["README"].iter_rows(max_row=5) for cell in row]
+    assert citation_text(open_package(package)) in cells

@@ -192,7 +192,8 @@ def test_export_all_then_one_format_drops_the_stale_bundle(package: Path, tmp_pa
     out = tmp_path / "dist"
     assert run("export", "--format", "all", "--out", str(out), "--package", str(package)).exit_code == 0
     assert run("export", "--format", "json", "--out", str(out), "--package", str(package)).exit_code == 0
-    assert not (out / "SHA256SUMS").exists() and not (out / "russia-china-military-cooperation.zip").exists()
+    assert not (out / "SHA256SUMS").exists() and not (out / "russia-china-military-cooperation-0.2.0.zip").exists()
+    assert not (out / "README.md").exists() and not (out / "CITATION.cff").exists()
     assert (out / "parquet" / "exercises.parquet").exists()
 
 

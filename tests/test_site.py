@@ -91,13 +91,62 @@ def test_enum_filter_and_sort(browser, site: Path) -> None:
     open_page(browser, site / "tables" / "exercises.html")
     from selenium.webdriver.support.ui import Select
 
-    Select(browser.find_element(By.CSS_SELECTOR, "select[data-column='3']")).select_by_value("exercise")
+    Select(browser.find_element(By.CSS_SELECTOR, "select[data-name='kind']")).select_by_value("exercise")
     assert browser.find_element(By.ID, "count").text == "2"
     header = browser.find_elements(By.CSS_SELECTOR, "#rows thead th")[0]
     header.click()
     header.click()
     first = browser.find_elements(By.CSS_SELECTOR, "#rows tbody tr")[0]
     assert first.find_element(By.TAG_NAME, "a").text == "security-belt-2019"
+
+
+def test_search_covers_columns_not_shown(browser, site: Path) -> None:
+    open_page(browser, site / "tables" / "exercises.html")
+    browser.find_element(By.ID, "search").send_keys("trilateral")  # in the summary, which the table does not show
+    assert browser.find_element(By.ID, "count").text == "1"
+
+
+def test_year_range_and_filters_are_kept_in_the_url(browser, site: Path) -> None:
+    open_page(browser, site / "tables" / "exercises.html")
+    browser.find_element(By.ID, "since").send_keys("2020")
+    assert browser.find_element(By.ID, "count").text == "0"
+    assert browser.current_url.endswith("exercises.html#since=2020")
+    browser.find_element(By.ID, "since").clear()
+    browser.find_element(By.ID, "until").send_keys("2019")
+    assert browser.find_element(By.ID, "count").text == "2"
+    shared = (site / "tables" / "exercises.html").as_uri() + "#q=trilateral&kind=exercise&since=2019&until=2019"
+    open_page(browser, site / "codebook.html")
+    browser.get(shared)
+    assert browser.find_element(By.ID, "search").get_attribute("value") == "trilateral"
+    assert browser.find_element(By.CSS_SELECTOR, "select[data-name='kind']").get_attribute("value") == "exercise"
+    assert browser.find_element(By.ID, "since").get_attribute("value") == "2019"
+    assert browser.find_element(By.ID, "count").text == "1"
+
+
+def test_table_page_shows_the_display_columns_and_searches_every_column(site: Path) -> None:
+    text = (site / "tables" / "exercises.html").read_text(encoding="utf-8")
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', text)
+    assert headers == ["exercise_id", "name", "start_date", "end_date", "kind", "framework", "participants", "location"]
+    assert 'data-search="' in text and "a fictional trilateral drill" in text and 'data-year="2019"' in text
+    assert '<input id="since"' in text and '<input id="until"' in text
+    equipment = (site / "tables" / "equipment.html").read_text(encoding="utf-8")
+    assert re.findall(r'<th scope="col">([^<]+)</th>', equipment) == [
+        "item_id", "designation", "category", "quantity_ordered", "quantity_delivered",
+        "order_year", "delivery_first_year", "delivery_last_year",
+    ]  # fmt: skip
+
+
+def test_home_page_cites_the_dataset_and_lists_every_download(site: Path, package: Path) -> None:
+    from rcmc.citation import citation_html
+    from rcmc.package import open_package
+
+    text = (site / "index.html").read_text(encoding="utf-8")
+    assert f'<p id="citation">{citation_html(open_package(package))}</p>' in text
+    linked = set(re.findall(r'<a href="(downloads/[^"]+)"', text))
+    on_disk = {p.relative_to(site).as_posix() for p in (site / "downloads").rglob("*") if p.is_file() and p.name[0] != "."}
+    assert linked == on_disk
+    assert {"downloads/csv/data/exercises.csv", "downloads/json/exercises.json", "downloads/parquet/exercises.parquet"} <= linked
+    assert "downloads/russia-china-military-cooperation-0.2.0.zip" in linked and "downloads/CITATION.cff" in linked
 
 
 def test_script_in_a_cell_is_shown_as_text(browser, site: Path) -> None:

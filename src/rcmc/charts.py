@@ -42,6 +42,7 @@ def _exercises_per_year(package: Package, frames: dict[str, pl.DataFrame]) -> tu
         "y": ("events:Q", "Events"),
         "color": ("framework:N", "Framework"),
         "mark": "bar",
+        "years": _span(data["year"]),
     }
     return data.to_dicts(), spec
 
@@ -50,27 +51,45 @@ def _equipment_delivered(package: Package, frames: dict[str, pl.DataFrame]) -> t
     equipment = frames["equipment"]
     if "part_of" in equipment.columns:  # a row restating part of another's quantity is not counted twice
         equipment = equipment.filter(pl.col("part_of").is_null())
-    items = equipment.filter(pl.col("quantity_delivered").is_not_null() & pl.col("delivery_first_year").is_not_null())
-    items = items.with_columns(pl.col("delivery_last_year").fill_null(pl.col("delivery_first_year")).alias("last"))
+    delivered = equipment.filter(pl.col("quantity_delivered").is_not_null() & pl.col("delivery_first_year").is_not_null())
+    # an item with an unknown last delivery year cannot be spread over its years: it is left out, and the subtitle says so
+    items = delivered.filter(pl.col("delivery_last_year").is_not_null())
+    open_ended = delivered.filter(pl.col("delivery_last_year").is_null())
     spread = (
         items.with_columns(
-            pl.int_ranges("delivery_first_year", pl.col("last") + 1).alias("year"),
-            (pl.col("quantity_delivered") / (pl.col("last") - pl.col("delivery_first_year") + 1)).alias("units"),
+            pl.int_ranges("delivery_first_year", pl.col("delivery_last_year") + 1).alias("year"),
+            (pl.col("quantity_delivered") / (pl.col("delivery_last_year") - pl.col("delivery_first_year") + 1)).alias("units"),
         )
         .explode("year")
         .group_by("year", pl.col("category").cast(pl.Utf8))
         .agg(pl.col("units").sum().round(1))
         .sort("year", "category")
     )
+    left_out = (
+        f"Left out: {open_ended.height} item(s) whose last delivery year is unknown "
+        f"({open_ended['quantity_delivered'].sum()} units: {', '.join(open_ended['designation'].to_list())})."
+        if open_ended.height
+        else "No delivered item is left out for an unknown last delivery year."
+    )
     spec = {
         "title": "Equipment delivered per year, by category",
-        "subtitle": "Delivered quantity spread evenly over each line item's delivery years; items without both are left out.",
+        "subtitle": [
+            "Line items with a delivered quantity and known first and last delivery years, the quantity spread evenly over them.",
+            left_out,
+        ],
         "x": ("year:O", "Year"),
         "y": ("units:Q", "Units delivered"),
         "color": ("category:N", "Category"),
         "mark": "bar",
+        "years": _span(spread["year"]),
     }
     return spread.to_dicts(), spec
+
+
+def _span(years: pl.Series) -> list[int]:
+    """Every year from the first to the last of `years`, so a year with nothing in it shows as zero, not as no year."""
+    known = years.drop_nulls()
+    return list(range(int(known.min()), int(known.max()) + 1)) if known.len() else []
 
 
 def _agreements_timeline(package: Package, frames: dict[str, pl.DataFrame]) -> tuple[list[dict], dict]:
@@ -88,6 +107,7 @@ def _agreements_timeline(package: Package, frames: dict[str, pl.DataFrame]) -> t
         "color": ("kind:N", "Kind"),
         "mark": "circle",
         "size": ("agreements:Q", "Agreements"),
+        "years": _span(data["year"]),
     }
     return data.to_dicts(), spec
 
@@ -108,6 +128,7 @@ def _confidence_per_year(package: Package, frames: dict[str, pl.DataFrame]) -> t
         "y": ("rows:Q", "Rows"),
         "color": ("confidence:N", "Confidence"),
         "mark": "bar",
+        "years": _span(data["year"]),
     }
     return data.to_dicts(), spec
 
@@ -126,6 +147,7 @@ def _contacts_per_year(package: Package, frames: dict[str, pl.DataFrame]) -> tup
         "y": ("contacts:Q", "Contacts"),
         "color": ("kind:N", "Kind"),
         "mark": "bar",
+        "years": _span(data["year"]),
     }
     return data.to_dicts(), spec
 
@@ -157,13 +179,22 @@ def build_chart(name: str, path: str | os.PathLike | None = None):
     package = open_package(path)
     records, spec = CHARTS[name](package, package_frames(package))
     source = f"Data: {package.descriptor.get('name', 'dataset')} v{package.version}"
-    subtitle = [spec["subtitle"], source] if "subtitle" in spec else [source]
+    subtitle = spec.get("subtitle", [])
+    subtitle = [*([subtitle] if isinstance(subtitle, str) else subtitle), source]
     mark = getattr(alt.Chart(alt.Data(values=records)), f"mark_{spec['mark']}")()
     encoding = {}
     for channel in ("x", "y", "color", "size"):
         if channel in spec:
             field, title = spec[channel]
-            extra = {"legend": alt.Legend(format="d", tickMinStep=1)} if channel == "size" else {}
+            extra = {}
+            if channel == "x" and spec.get("years"):  # every year on the axis, empty ones included
+                extra = {"scale": alt.Scale(domain=spec["years"])}
+            if channel == "size":  # counts start at 1: no "0" in the legend
+                largest = max([r[field.split(":")[0]] for r in records] or [1])
+                extra = {
+                    "scale": alt.Scale(domain=[1, max(largest, 2)], range=[40, 400]),
+                    "legend": alt.Legend(values=list(range(1, largest + 1)) if largest <= 6 else None, format="d"),
+                }
             encoding[channel] = getattr(alt, channel.capitalize())(field, title=title, **extra)
     tooltip = [spec[c][0] for c in ("x", "y", "color", "size") if c in spec]
     chart = mark.encode(**encoding, tooltip=tooltip)

@@ -318,34 +318,39 @@ def show(row_id: str, fmt: str, package: str | None) -> None:
 @cli.command("list", context_settings=CONTEXT)
 @click.argument("table")
 @click.option(
-    "--where", "wheres", multiple=True, metavar="COLUMN=VALUE", help="Keep rows where COLUMN equals VALUE (repeatable)."
+    "--where",
+    "wheres",
+    multiple=True,
+    metavar="COLUMN=VALUE",
+    help="Keep rows where COLUMN is VALUE, or for a list column contains it (repeatable).",
 )
-@click.option("--year", type=int, help="Keep rows of this year (start, signing, order or publication year).")
+@click.option("--year", type=int, help="Keep rows of this year (the table's year column: start, signing, order, publication).")
+@click.option("--since", type=int, help="Keep rows of this year or later.")
+@click.option("--until", type=int, help="Keep rows of this year or earlier.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @package_option
 @reports_errors
-def list_command(table: str, wheres: tuple[str, ...], year: int | None, fmt: str, package: str | None) -> None:
+def list_command(
+    table: str, wheres: tuple[str, ...], year: int | None, since: int | None, until: int | None, fmt: str, package: str | None
+) -> None:
     """List the rows of a table, optionally filtered.
+
+    `table` shows the key columns; `csv` and `json` give every column, typed as `rcmc export` writes them.
 
     Example:
 
     \b
-        rcmc list exercises --where kind=air-patrol --format csv
+        rcmc list exercises --where participants=IND --since 2019 --until 2024
     """
-    import polars as pl
-
     from rcmc.lookup import list_rows
 
-    frame = list_rows(table, _parse_sets(wheres), year, package)
+    listing = list_rows(table, _parse_sets(wheres), year, package, since=since, until=until)
     if fmt == "csv":
-        click.echo(frame.write_csv(), nl=False)
+        click.echo(listing.to_csv(), nl=False)
     elif fmt == "json":
-        click.echo(frame.write_json())
+        click.echo(listing.to_json(), nl=False)
     else:
-        key = frame.columns[:4]
-        with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=60, tbl_hide_dataframe_shape=True):
-            click.echo(frame.select(key))
-        click.echo(f"{frame.height} rows")
+        click.echo(listing.to_text())
 
 
 @cli.command(context_settings=CONTEXT)

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from rcmc.citation import write_citations
 from rcmc.diff import PackageDiff, Version, diff_versions, read_version
 from rcmc.errors import InvalidRow, UsageError
 from rcmc.gitrepo import Repo
@@ -153,7 +154,7 @@ def release(
     return outcome
 
 
-RELEASE_FILES = ("datapackage.json", "CHANGELOG.md", RELEASED_IDS, "src/rcmc/__init__.py", "CITATION.cff")
+RELEASE_FILES = ("datapackage.json", "CHANGELOG.md", RELEASED_IDS, "src/rcmc/__init__.py", "CITATION.cff", "README.md")
 
 
 def _release_files(root: Path) -> list[str]:
@@ -183,7 +184,7 @@ def _tagging_repo(package: Package, tag: str) -> tuple[Repo | None, str]:
 
 
 def _write_release(root: Path, descriptor: dict, version: str, entry: str, date: str) -> tuple[Path, ...]:
-    descriptor = {**descriptor, "version": version}
+    descriptor = {**descriptor, "version": version, "created": f"{date}T00:00:00Z"}
     write_atomic(root / "datapackage.json", json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
     changelog = root / "CHANGELOG.md"
     text = changelog.read_text(encoding="utf-8") if changelog.exists() else "# Changelog\n"
@@ -191,13 +192,12 @@ def _write_release(root: Path, descriptor: dict, version: str, entry: str, date:
     written = [root / "datapackage.json", changelog]
     for relative, pattern, replacement in (
         ("src/rcmc/__init__.py", r'__version__ = "[^"]+"', f'__version__ = "{version}"'),
-        ("CITATION.cff", r"^version: .*$", f"version: {version}"),
-        ("CITATION.cff", r"^date-released: .*$", f"date-released: {date}"),
     ):
         target = root / relative
         if target.exists():
             write_atomic(target, re.sub(pattern, replacement, target.read_text(encoding="utf-8"), count=1, flags=re.M))
             written.append(target)
+    written += write_citations(open_package(root))  # CITATION.cff and the README's citation, from the new descriptor
     current = read_version(str(root))
     write_atomic(
         root / RELEASED_IDS,

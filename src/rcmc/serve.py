@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rcmc.errors import MissingDependency
-from rcmc.export.sqlite_db import year_column
+from rcmc.export.sqlite_db import bridge_table, bridged_columns, year_column
 from rcmc.package import Package, open_package
 
 
@@ -30,6 +30,12 @@ def datasette_metadata(package: Package, database: str) -> dict:
             "columns": {f["name"]: f.get("description", "") for f in resource.fields},
             "facets": facets,
         }
+        for column in bridged_columns(resource):
+            tables[bridge_table(resource, column)] = {
+                "description": f"One row per item of {resource.name}.{column}, to join on: "
+                + resource.column(column).descriptor.get("description", ""),
+                "facets": ["value"],
+            }
     return {
         "title": d.get("title", d.get("name")),
         "description": d.get("description", ""),

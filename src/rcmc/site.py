@@ -13,6 +13,7 @@ from rcmc.package import Package, Resource, open_package
 from rcmc.rows import current_rows
 
 ASSETS = Path(__file__).parent / "site_assets"
+YEAR_INPUT = 'type="number" inputmode="numeric" min="1000" max="9999" size="5"'
 
 
 def esc(value: object) -> str:
@@ -46,23 +47,37 @@ def _row_href(table: str, row_id: str, depth: int) -> str:
 
 
 def table_page(resource: Resource, rows: list[dict[str, str]], tables: Sequence[str] = ()) -> str:
-    """A searchable, sortable, filterable table of every row."""
+    """A searchable, sortable, filterable table of every row, showing the schema's display columns.
+
+    Search looks at every column of a row (kept in `data-search`), not only those shown; a
+    year range filters on the table's year column; the active filters are kept in the
+    URL's fragment (`#q=qingdao&kind=exercise&since=2019`), so a filtered view can be shared.
+    """
     names = resource.display_columns
     filters = []
     for index, name in enumerate(names):
-        allowed = resource.field(name).get("constraints", {}).get("enum")
+        allowed = resource.column(name).constraints.get("enum")
         if allowed:
             options = "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in allowed)
             filters.append(
-                f'<label>{esc(name)} <select data-column="{index}"><option value="">all</option>{options}</select></label>'
+                f'<label>{esc(name)} <select data-column="{index}" data-name="{esc(name)}">'
+                f'<option value="">all</option>{options}</select></label>'
             )
+    year = resource.year_column
+    if year:
+        filters.append(
+            f'<label title="by {esc(year)}">year from <input id="since" {YEAR_INPUT}></label>'
+            f'<label>to <input id="until" {YEAR_INPUT}></label>'
+        )
     head = "".join(f'<th scope="col">{esc(n)}</th>' for n in names)
     body = []
     for row in rows:
         key = row[resource.primary_key]
         cells = [f'<td><a href="{_row_href(resource.name, key, 1)}">{esc(key)}</a></td>']
-        cells += [f"<td>{esc(row[n])}</td>" for n in names[1:]]
-        body.append(f"<tr>{''.join(cells)}</tr>")
+        cells += [f"<td>{esc(', '.join(resource.column(n).items(row[n])))}</td>" for n in names[1:]]
+        searched = " ".join(value for value in row.values() if value).lower()
+        year_attr = f' data-year="{esc(row[year][:4])}"' if year else ""
+        body.append(f'<tr data-search="{esc(searched)}"{year_attr}>{"".join(cells)}</tr>')
     controls = (
         f'<div class="controls"><label>Search <input id="search" type="search" autocomplete="off"></label>'
         f'{"".join(filters)}<span><span id="count">{len(rows)}</span> of {len(rows)} rows</span></div>'
@@ -138,24 +153,36 @@ def _disagreement(contested: dict[str, list[dict[str, str]]], sources: dict[str,
 
 
 def home_page(package: Package, counts: dict[str, int], downloads: list[Path], out: Path, charts: list[Path]) -> str:
-    """What the dataset is, headline counts, charts and download links with sizes and SHA-256."""
-    from rcmc.export.bundle import sha256
+    """What the dataset is, how to cite it, headline counts, charts, and every download with its size and SHA-256."""
+    from rcmc.citation import citation_html
+    from rcmc.export.bundle import CONTENTS, sha256
 
     d = package.descriptor
     count_items = "".join(f'<li><a href="tables/{name}.html">{esc(name)}</a>: {n} rows</li>' for name, n in counts.items())
     chart_items = "".join(
         f'<img src="{esc(c.relative_to(out).as_posix())}" alt="{esc(c.stem.replace("-", " "))}">' for c in charts
     )
-    rows = "".join(
-        f'<tr><td><a href="{esc(p.relative_to(out).as_posix())}">{esc(p.relative_to(out).as_posix())}</a></td>'
-        f"<td>{p.stat().st_size:,}</td><td><code>{sha256(p)}</code></td></tr>"
-        for p in downloads
-    )
+    root = out / "downloads"
+    groups: dict[str, list[Path]] = {}
+    for path in sorted(downloads, key=lambda p: (len(p.relative_to(root).parts) > 1, p.relative_to(root).as_posix())):
+        groups.setdefault(path.relative_to(root).parts[0] if len(path.relative_to(root).parts) > 1 else "", []).append(path)
+    rows = []
+    for group, paths in groups.items():
+        if group:
+            about = CONTENTS.get(group, "").replace("`", "")
+            rows.append(f'<tr><th colspan="3" scope="rowgroup">{esc(group)}/: {esc(about)}</th></tr>')
+        for p in paths:
+            relative = p.relative_to(out).as_posix()
+            rows.append(
+                f'<tr><td><a href="{esc(relative)}">{esc(p.relative_to(root).as_posix())}</a></td>'
+                f"<td>{p.stat().st_size:,}</td><td><code>{sha256(p)}</code></td></tr>"
+            )
     body = (
         f"<p>{esc(d.get('description', ''))}</p><p>Version {esc(package.version)}. Data licensed CC BY 4.0.</p>"
+        f'<h2>How to cite</h2><p id="citation">{citation_html(package)}</p>'
         f'<ul>{count_items}</ul><div class="charts">{chart_items}</div>'
-        f"<h2>Downloads</h2><table><thead><tr><th>file</th><th>bytes</th><th>SHA-256</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
+        f'<h2>Downloads</h2><table id="downloads"><thead><tr><th>file</th><th>bytes</th><th>SHA-256</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
     )
     return page(d.get("title", d.get("name", "")), body, 0, list(package.resources))
 
@@ -184,9 +211,7 @@ def _write_site(package: Package, target: Path) -> None:
     from rcmc.export import export_package
 
     shutil.copytree(ASSETS, target / "assets")
-    downloads = [
-        p for p in export_package(["all"], target / "downloads", package.root) if p.suffix in (".zip", ".sqlite", ".xlsx")
-    ]
+    downloads = export_package(["all"], target / "downloads", package.root)
     charts = [write_chart(name, target / "charts" / f"{name}.svg", package.root) for name in CHARTS]
     rows = {name: current_rows(resource) for name, resource in package.resources.items()}
     links = _Links(package, rows)

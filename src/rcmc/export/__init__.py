@@ -64,10 +64,10 @@ def export_package(formats: Iterable[str], out: str | os.PathLike, path: str | o
 
 def _other_formats(package: Package) -> Callable[[str, list[str]], bool]:
     """Which files of an earlier export survive this one: other formats' folders and files, never a stale bundle."""
-    bundle = {f"{package.descriptor.get('name', 'dataset')}.zip", "SHA256SUMS"}
+    from rcmc.export.bundle import is_bundle_file
 
     def keep(relative: str, new_files: list[str]) -> bool:
         top = relative.split("/", 1)[0]
-        return top not in bundle and top not in {f.split("/", 1)[0] for f in new_files}
+        return not is_bundle_file(package, top) and top not in {f.split("/", 1)[0] for f in new_files}
 
     return keep

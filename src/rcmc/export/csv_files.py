@@ -38,7 +38,7 @@ def write_safe(package: Package, frames: dict, out: Path) -> list[Path]:
     Not a valid data package (values are altered); use `csv` for analysis.
     """
     from rcmc.rows import current_rows
-    from rcmc.writer import render_table
+    from rcmc.serialise import to_csv
 
     folder = out / "safe-csv"
     folder.mkdir(parents=True, exist_ok=True)
@@ -47,6 +47,6 @@ def write_safe(package: Package, frames: dict, out: Path) -> list[Path]:
         text_columns = {f["name"] for f in resource.fields if f.get("type", "string") == "string"}
         rows = [{k: neutralise(v) if k in text_columns and v else v for k, v in row.items()} for row in current_rows(resource)]
         path = folder / f"{resource.name}.csv"
-        path.write_text(render_table(resource, rows), encoding="utf-8")
+        path.write_text(to_csv(resource, rows), encoding="utf-8")
         written.append(path)
     return written

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from rcmc.package import Package, Resource
+from rcmc.package import Package
 from rcmc.rows import current_rows
-from rcmc.schema import cell_value
+from rcmc.serialise import to_json
 
 
 def write(package: Package, frames: dict, out: Path) -> list[Path]:
-    """Write `out/json/<table>.json` for every table."""
+    """Write `out/json/<table>.json` for every table (see `rcmc.serialise.to_json`)."""
     folder = out / "json"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, resource in package.resources.items():
-        records = [_record(resource, row) for row in current_rows(resource)]
         path = folder / f"{name}.json"
-        path.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        path.write_text(to_json(resource, current_rows(resource)), encoding="utf-8")
         written.append(path)
     return written
-
-
-def _record(resource: Resource, row: dict[str, str]) -> dict:
-    return {
-        name: column.items(row[name]) if column.is_list else cell_value(column.descriptor, row[name])
-        for name, column in resource.columns.items()
-    }

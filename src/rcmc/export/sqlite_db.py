@@ -1,4 +1,9 @@
-"""SQLite export: typed columns, primary and foreign keys, FK indexes, and a citations join table."""
+"""SQLite export: typed columns, primary and foreign keys, FK indexes, a citations join table, and a bridge table per list column.
+
+A list column that is not a reference (`exercises.participants`, `agreements.parties`) gets a
+table `<table>_<column>` with the row's key and one `value` per item, so SQL can join on an item:
+`SELECT name FROM exercises JOIN exercises_participants USING (exercise_id) WHERE value = 'IND'`.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +37,11 @@ def write(package: Package, frames: dict, out: Path) -> list[Path]:
                 connection.execute(f'CREATE INDEX "idx_{resource.name}_{column}" ON "{resource.name}" ("{column}")')
         connection.execute(CITATIONS_DDL)
         connection.execute("CREATE INDEX idx_citations_source_id ON citations (source_id)")
+        for resource in order:
+            for column in bridged_columns(resource):
+                connection.execute(bridge_table_sql(resource, column))
+                name = bridge_table(resource, column)
+                connection.execute(f'CREATE INDEX "idx_{name}_value" ON "{name}" ("value")')
         for resource in [package.resource("sources"), *(r for r in order if r.name != "sources")]:
             _insert(connection, resource)
         connection.commit()
@@ -56,6 +66,28 @@ def create_table_sql(resource: Resource) -> str:
     return f'CREATE TABLE "{resource.name}" (\n' + ",\n".join(lines) + "\n)"
 
 
+def bridged_columns(resource: Resource) -> list[str]:
+    """List columns that get a bridge table: every list column except list-valued references (those are citations)."""
+    references = {ref.column for ref in resource.references if ref.many}
+    return [name for name in resource.list_columns if name not in references]
+
+
+def bridge_table(resource: Resource, column: str) -> str:
+    """The name of the bridge table of a list column: `exercises_participants`."""
+    return f"{resource.name}_{column}"
+
+
+def bridge_table_sql(resource: Resource, column: str) -> str:
+    """CREATE TABLE statement of a list column's bridge table: the row's key and one item per row."""
+    key = resource.primary_key
+    return (
+        f'CREATE TABLE "{bridge_table(resource, column)}" (\n'
+        f'  "{key}" TEXT NOT NULL REFERENCES "{resource.name}" ("{key}"),\n'
+        f'  "value" TEXT NOT NULL,\n'
+        f'  PRIMARY KEY ("{key}", "value")\n)'
+    )
+
+
 def year_column(date_column: str) -> str:
     """The name of the generated year column of a partial-date column: `start_date` -> `start_year`."""
     return date_column.removesuffix("_date") + "_year"
@@ -74,6 +106,11 @@ def _insert(connection: sqlite3.Connection, resource: Resource) -> None:
         f'INSERT INTO "{resource.name}" ({columns}) VALUES ({placeholders})',
         [[cell_value(resource.field(n), row[n]) for n in names] for row in rows],
     )
+    for column in bridged_columns(resource):
+        connection.executemany(
+            f'INSERT INTO "{bridge_table(resource, column)}" VALUES (?, ?)',
+            [(row[resource.primary_key], item) for row in rows for item in resource.column(column).items(row[column])],
+        )
     for ref in (r for r in resource.references if r.many):  # list-valued references become join rows
         connection.executemany(
             "INSERT INTO citations VALUES (?, ?, ?)",

@@ -1,4 +1,4 @@
-"""XLSX export: one sheet per table, a README sheet from the schemas; text never becomes a formula."""
+"""XLSX export: a sheet per table with autofilters, a README sheet with the citation and schemas; no text becomes a formula."""
 
 from __future__ import annotations
 
@@ -29,8 +29,11 @@ def write(package: Package, frames: dict, out: Path) -> list[Path]:
 
 
 def _write_readme(sheet, package: Package) -> None:
+    from rcmc.citation import citation_text
+
     sheet.append([package.descriptor.get("title", ""), f"version {package.version}"])
     sheet.append([package.descriptor.get("description", "")])
+    sheet.append(["Cite as", citation_text(package)])
     sheet.append([])
     sheet.append(["table", "column", "type", "description"])
     for resource in package.resources.values():
@@ -55,6 +58,7 @@ def _write_sheet(sheet, resource: Resource) -> None:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # stored as text: a leading = + - @ is never evaluated
     sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
     for index, name in enumerate(names, start=1):
         longest = max([len(name), *(len(str(c.value or "")) for c in sheet[get_column_letter(index)][1:200])])
         sheet.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, longest + 2)
