@@ -158,7 +158,9 @@ def claim_consistency(tables: Tables) -> list[Problem]:
 _MISSING = object()
 
 
-def _cell(table: Table, row_id: str, column: str) -> str | object | None:
+def _cell(table: Table, row_id: str | None, column: str) -> str | object | None:
+    if row_id is None:
+        return _MISSING  # a claim without a row ID: `required` reports it
     frame = table.raw.frame
     found = frame.filter(pl.col(table.resource.primary_key) == row_id)
     return _MISSING if found.is_empty() else found.get_column(column)[0]
