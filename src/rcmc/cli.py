@@ -199,6 +199,15 @@ def _ask(session: Any, row: dict[str, str], column: Any, given: str | None) -> s
         _print_problems(problems)
 
 
+def _interruptible_prompts() -> None:
+    """Let Ctrl-C interrupt a prompt at once: polars installs a SIGINT handler that restarts the blocked read,
+    so the interrupt would wait for Enter; Python's own handler (installed again here) does not."""
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def _interactive_add(table: str, given: dict[str, str], package: str | None, allow_duplicate: bool) -> dict[str, str]:
     """Ask for each column of a new row, checking each answer; then the ID, the row shown, and "write it?"."""
     from rcmc.entry import EntrySession
@@ -206,6 +215,7 @@ def _interactive_add(table: str, given: dict[str, str], package: str | None, all
     from rcmc.package import open_writable
 
     session = EntrySession(open_writable(package), table)
+    _interruptible_prompts()
     resource = session.resource
     unknown = sorted(set(given) - set(resource.field_names))
     if unknown:

@@ -172,7 +172,8 @@ class EntrySession:
         raw = RawTable(self.resource, frame_of_rows(self.resource, [*self._existing, cells]))
         typed, problems, bad_cells = parse_types(raw)
         problems += check_constraints(self.resource, typed, raw, skip=bad_cells)
-        tables = Tables(dict(self._tables), resources=self.package.resources)
+        # fresh Table objects: rules cache what they compute about a referring table in the referenced one
+        tables = Tables({n: Table(t.resource, t.frame, t.raw) for n, t in self._tables.items()}, resources=self.package.resources)
         tables[self.table] = Table(self.resource, typed, raw)
         problems += run_rules(tables)
         cell = (self.resource.relpath, self.new_line, column)
