@@ -30,6 +30,16 @@ def build_package(folder: Path, data: Path = FIXTURE_DATA) -> Path:
     return folder
 
 
+# "Today" for the future-date rule: a fixed day, later than any date in the data or the fixtures,
+# so no test depends on the clock (commands run in subprocesses inherit it). Tests of that rule set their own.
+TODAY = "2030-01-01"
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RCMC_TODAY", TODAY)
+
+
 @pytest.fixture
 def package(tmp_path: Path) -> Path:
     """A small valid package in a temporary folder."""

@@ -143,7 +143,7 @@ def test_add_bundle_from_json_proposes_ids_with_suffix(package: Path, tmp_path: 
     }
     bundle = tmp_path / "rows.json"
     bundle.write_text(json.dumps({"exercises": [row]}))
-    result = run("add", "--json", str(bundle), "--package", str(package))
+    result = run("add", "--json", str(bundle), "--package", str(package), "--allow-duplicate")
     exercises = (package / "data" / "exercises.csv").resolve()
     assert (result.exit_code, result.output) == (0, f"added exercises joint-sea-2019-2\nwrote {exercises}\n")
     written = [r for r in read_rows(package / "data" / "exercises.csv") if r[0] == "joint-sea-2019-2"]
@@ -193,7 +193,9 @@ def test_help_does_not_import_heavy_libraries() -> None:
 
 
 def test_add_prompts_for_missing_required_values(package: Path) -> None:
-    answers = "\n".join(["Prompted report", "Example Wire", "https://example.org/prompted", "en", "news", "2026-11-26"]) + "\n"
+    # title, publisher, author (skipped), url, published_date (skipped), language, kind, accessed_date, ID, write it?
+    answers = "\n".join(["Prompted report", "Example Wire", "", "https://example.org/prompted", "", "en", "news", "2026-11-26"])
+    answers += "\n\n\n"
     result = run("add", "sources", "--prompt", "--package", str(package), input=answers)
     assert result.exit_code == 0, result.output
     assert "added sources example-wire-prompted-report" in result.output
@@ -204,7 +206,7 @@ def test_add_prompts_for_missing_required_values(package: Path) -> None:
 
 
 def test_add_prompt_rejects_value_outside_enum(package: Path) -> None:
-    answers = "\n".join(["T", "P", "https://example.org/p", "en", "rumour", "news", "2026-11-26"]) + "\n"
+    answers = "\n".join(["T", "P", "", "https://example.org/p", "", "en", "rumour", "news", "2026-11-26", "", ""]) + "\n"
     result = run("add", "sources", "--prompt", "--package", str(package), input=answers)
     assert result.exit_code == 0
     assert "'rumour' is not one of" in result.output

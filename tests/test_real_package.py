@@ -25,7 +25,7 @@ def test_data_files_are_canonical() -> None:
     from rcmc.records import format_tables
 
     changed = format_tables(ROOT, check=True)
-    assert changed == {}, "not in canonical form; run `rcmc fmt` to fix:\n" + "\n".join(changed.values())
+    assert changed == {}, "not in canonical form; run `rcmc fmt` to fix:\n" + "\n".join(c.diff for c in changed.values())
 
 
 def test_descriptor_declares_both_licenses() -> None:

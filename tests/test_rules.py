@@ -34,6 +34,8 @@ CASES = [
     ("published-before-accessed", "sources", 0, "accessed_date", "2000-01-01", 2, "accessed_date"),
     ("duplicate-url", "sources", 2, "url", "https://www.example.org/news/fighters/", 4, "url"),
     ("id-unique-across-tables", "exercises", 1, "exercise_id", "fighter-deal-2015", 3, "exercise_id"),
+    ("future-date", "exercises", 0, "start_date", "2099-11-30", 2, "start_date"),
+    ("future-date", "sources", 1, "published_date", "2099", 3, "published_date"),
 ]
 
 

@@ -129,7 +129,11 @@ def test_add_edit_remove_print_the_files_they_changed(package: Path, monkeypatch
     assert added.exit_code == 0, added.output
     assert added.output.splitlines() == ["added sources example-wire-2024-new-report", "wrote data/sources.csv"]
     edited = run("edit", "fighter-deal-2015-engines", "--set", "notes=Checked.")
-    assert edited.output.splitlines() == ["changed equipment fighter-deal-2015-engines", "wrote data/equipment.csv"]
+    assert edited.output.splitlines() == [
+        "changed equipment fighter-deal-2015-engines",
+        """    notes: 'Quantity is "about 10" in the only report.' -> 'Checked.'""",
+        "wrote data/equipment.csv",
+    ]
     removed = run("remove", "example-wire-2024-new-report")
     assert removed.output.splitlines() == ["removed sources example-wire-2024-new-report", "wrote data/sources.csv"]
     dry = run("add", "sources", *SOURCE_ARGS, "--dry-run")

@@ -28,7 +28,7 @@ _RULES = [
     ("empty-file", "structure", "the file holds at least its header row", "restore the header row from the schema"),
     ("encoding", "structure", "the file is UTF-8 without a byte-order mark", "save the file as UTF-8 without BOM"),
     ("line-endings", "structure", "lines end with \\n only",
-     "use Unix line endings (\\n); setting git's core.autocrlf=input keeps CRLF out"),
+     "run `rcmc fmt` to convert them to \\n; setting git's core.autocrlf=input keeps CRLF out"),
     ("csv-syntax", "structure", "the file parses as CSV",
      "look for an unclosed or stray double quote; quote cells holding commas, quotes or newlines and double inner quotes"),
     ("header", "structure", "the header row is exactly the schema's columns, in order",
@@ -55,6 +55,8 @@ _RULES = [
      "remove spaces, tabs or newlines at the start and end of the cell"),
     ("partial-date", "dataset", "a partial ISO date names a real day, month or year",
      "the date does not exist: check month (01-12) and day for that month"),
+    ("future-date", "dataset", "a date is not in the future, beyond a margin of 90 days for announced events",
+     "check the year; an event announced further ahead is added once it is less than 90 days away"),
     ("list-sorted-unique", "dataset", "list items are sorted and not repeated",
      "sort list items alphabetically and remove repeats, e.g. CHN;IRN;RUS (`rcmc fmt` sorts them)"),
     ("iso3", "dataset", "country codes are ISO 3166-1 alpha-3 codes", "use ISO 3166-1 alpha-3 country codes, e.g. RUS, CHN, IRN"),
@@ -87,6 +89,13 @@ _RULES = [
      "supplier and recipient must be different states"),
     ("published-before-accessed", "dataset", "a page was not read before it was published",
      "a page cannot be read before it was published; check both dates"),
+    # entry rules: what `rcmc add` and `rcmc edit` refuse before the package is checked
+    ("duplicate-row", "entry", "a new row is not one already held (same values in the columns its ID is made from, "
+     "dates by year)", "this row is already held under the ID named; edit that row, or add with --allow-duplicate "
+     "if it is a different event"),
+    ("id-rename", "entry", "`rcmc edit` never changes an ID",
+     "IDs are never renamed (released IDs are cited by users); add the row under the new ID and remove the old one "
+     "while nothing cites it"),
 ]
 
 CATALOGUE: dict[str, RuleInfo] = {name: RuleInfo(name, kind, description, hint) for name, kind, description, hint in _RULES}

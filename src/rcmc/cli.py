@@ -40,6 +40,8 @@ def reports_errors(function: Callable) -> Callable:
         try:
             return function(*args, **kwargs)
         except RcmcError as error:
+            for note in error.notes:
+                click.echo(f"normalised {note}", err=True)
             if error.problems:
                 from rcmc.problems import render
 
@@ -149,24 +151,9 @@ def _rows_from_options(table: str | None, sets: dict[str, str], json_source: str
     return {table: [sets]}
 
 
-def _prompt_missing(table: str, row: dict[str, str], package: str | None) -> dict[str, str]:
-    from rcmc.package import open_package
-
-    resource = open_package(package).resource(table)
-    for field in resource.fields:
-        constraints = field.get("constraints", {})
-        if field["name"] in row or not constraints.get("required") or field["name"] == resource.primary_key:
-            continue
-        click.echo(f"\n{field['name']}: {field.get('description', '')}", err=True)
-        if "example" in field:
-            click.echo(f"  example: {field['example']}", err=True)
-        choice = click.Choice(constraints["enum"]) if "enum" in constraints else None
-        row[field["name"]] = click.prompt(field.get("title", field["name"]), type=choice, err=True)
-    return row
-
-
 def _print_change(change: Any, dry_run: bool) -> None:
     verb = "would add" if dry_run else "added"
+    _print_notes(change.notes)
     for table, rows in change.rows.items():
         for row in rows:
             key = next(iter(row.values()))
@@ -175,6 +162,156 @@ def _print_change(change: Any, dry_run: bool) -> None:
                 for column, value in row.items():
                     click.echo(f"    {column}: {value}")
     _print_files(change.files)
+
+
+def _print_notes(notes: Any) -> None:
+    for note in notes:
+        click.echo(f"normalised {note}", err=True)
+
+
+def _print_problems(problems: Any) -> None:
+    for problem in problems:
+        click.echo(f"  {problem.message} (rule {problem.rule})", err=True)
+        if problem.hint:
+            click.echo(f"  hint: {problem.hint}", err=True)
+
+
+def _ask(session: Any, row: dict[str, str], column: Any, given: str | None) -> str:
+    """Ask for one column until the answer passes every check; '' for an optional column skipped with Enter."""
+    descriptor = column.descriptor
+    required = bool(column.constraints.get("required"))
+    if given is None:
+        click.echo(f"\n{column.name}: {descriptor.get('description', '')}", err=True)
+        if "enum" in column.constraints:
+            click.echo(f"  one of: {', '.join(column.constraints['enum'])}", err=True)
+        if "example" in descriptor:
+            click.echo(f"  example: {descriptor['example']}", err=True)
+    label = descriptor.get("title", column.name) + ("" if required else " (optional, Enter to skip)")
+    while True:
+        text = given if given is not None else click.prompt(label, default="", show_default=False, err=True)
+        given = None
+        if not text.strip() and not required:
+            return ""
+        entry, problems = session.answer(row, column.name, text)
+        _print_notes([entry.note] if entry.note else [])
+        if not problems:
+            return entry.value
+        _print_problems(problems)
+
+
+def _interruptible_prompts() -> None:
+    """Let Ctrl-C interrupt a prompt at once: polars installs a SIGINT handler that restarts the blocked read,
+    so the interrupt would wait for Enter; Python's own handler (installed again here) does not."""
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _interactive_add(table: str, given: dict[str, str], package: str | None, allow_duplicate: bool) -> dict[str, str]:
+    """Ask for each column of a new row, checking each answer; then the ID, the row shown, and "write it?"."""
+    from rcmc.entry import EntrySession
+    from rcmc.errors import InvalidRow
+    from rcmc.package import open_writable
+
+    session = EntrySession(open_writable(package), table)
+    _interruptible_prompts()
+    resource = session.resource
+    unknown = sorted(set(given) - set(resource.field_names))
+    if unknown:
+        raise UsageError(f"{table} has no column {unknown[0]!r} (columns: {', '.join(resource.field_names)})")
+    row: dict[str, str] = {}
+    for column in session.questions():
+        row[column.name] = _ask(session, row, column, given.get(column.name))
+        if not allow_duplicate and column.name in resource.id_columns and set(resource.id_columns) <= set(row):
+            duplicate = session.duplicate(row)
+            if duplicate is not None:
+                raise InvalidRow("refused: add with --allow-duplicate if this is a different event; nothing was written",
+                                 [duplicate])
+    key = resource.primary_key
+    proposed = given.get(key) or session.propose_id(row)
+    while True:
+        text = click.prompt("ID", default=proposed, err=True)
+        entry, problems = session.answer(row, key, text)
+        if not problems:
+            row[key] = entry.value
+            break
+        _print_problems(problems)
+    click.echo(f"\n{table} {row[key]}", err=True)
+    for name in resource.field_names:
+        if row.get(name):
+            click.echo(f"  {name}: {row[name]}", err=True)
+    return row
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("table", required=False)
+@click.option("--set", "sets", multiple=True, metavar="COLUMN=VALUE", help="A column value (repeatable).")
+@click.option(
+    "--json", "json_source", metavar="FILE|-", help="Rows as JSON: one object or a list; without TABLE, {table: [rows]}."
+)
+@click.option("--dry-run", is_flag=True, help="Validate and show the rows without writing.")
+@click.option(
+    "--prompt/--no-prompt",
+    "prompt",
+    default=None,
+    help="Ask for each column, checking every answer (default: on a terminal, when a required value is missing).",
+)
+@click.option("--allow-duplicate", is_flag=True, help="Add a row even if one with the same name and year is held.")
+@package_option
+@reports_errors
+def add(
+    table: str | None,
+    sets: tuple[str, ...],
+    json_source: str | None,
+    dry_run: bool,
+    prompt: bool | None,
+    allow_duplicate: bool,
+    package: str | None,
+) -> None:
+    """Add rows to a table after validating the whole package with them.
+
+    On a terminal, missing values are asked for one column at a time, each answer
+    checked as it is typed; the ID is proposed, and the row is shown before it is
+    written. Lists may be typed `CHN, RUS` or `chn; rus`: what was normalised is
+    printed. A row with the same name and year as a held one is refused (see
+    --allow-duplicate). Nothing is written if any check fails.
+
+    Example:
+
+    \b
+        rcmc add sources --set title="Russia, China start naval drills" --set publisher=TASS \\
+            --set url=https://tass.com/defense/1234567 --set language=en --set kind=news \\
+            --set accessed_date=2026-11-26 --dry-run
+    """
+    from rcmc.records import add_rows
+
+    rows = _rows_from_options(table, _parse_sets(sets), json_source)
+    if table and not json_source and _should_prompt(prompt, table, rows[table][0], package):
+        try:
+            row = _interactive_add(table, rows[table][0], package, allow_duplicate)
+            if not dry_run and not click.confirm("write it?", default=True, err=True):
+                click.echo("nothing was written", err=True)
+                return
+        except (click.Abort, KeyboardInterrupt):
+            click.echo("\ncancelled; nothing was written", err=True)
+            sys.exit(130)
+        rows = {table: [row]}
+    change = add_rows(rows, package, dry_run=dry_run, allow_duplicate=allow_duplicate)
+    _print_change(change, dry_run)
+
+
+def _should_prompt(prompt: bool | None, table: str, given: dict[str, str], package: str | None) -> bool:
+    """--prompt, or on a terminal (unless --no-prompt) when a required value is missing."""
+    if prompt is not None:
+        return prompt
+    if not sys.stdin.isatty():
+        return False
+    from rcmc.package import open_package
+
+    resource = open_package(package).resource(table)
+    required = [c.name for c in resource.columns.values() if c.constraints.get("required") and c.name != resource.primary_key]
+    return any(not given.get(name) for name in required)
 
 
 def _print_files(paths: Any) -> None:
@@ -189,49 +326,15 @@ def _print_files(paths: Any) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("table", required=False)
-@click.option("--set", "sets", multiple=True, metavar="COLUMN=VALUE", help="A column value (repeatable).")
-@click.option(
-    "--json", "json_source", metavar="FILE|-", help="Rows as JSON: one object or a list; without TABLE, {table: [rows]}."
-)
-@click.option("--dry-run", is_flag=True, help="Validate and show the rows without writing.")
-@click.option("--prompt/--no-prompt", "prompt", default=None, help="Ask for missing required values (default: on a terminal).")
-@package_option
-@reports_errors
-def add(
-    table: str | None, sets: tuple[str, ...], json_source: str | None, dry_run: bool, prompt: bool | None, package: str | None
-) -> None:
-    """Add rows to a table after validating the whole package with them.
-
-    Missing required values are prompted for on a terminal. An ID is proposed
-    from the row when none is given. Nothing is written if any check fails.
-
-    Example:
-
-    \b
-        rcmc add sources --set title="Russia, China start naval drills" --set publisher=TASS \\
-            --set url=https://tass.com/defense/1234567 --set language=en --set kind=news \\
-            --set accessed_date=2026-11-26 --dry-run
-    """
-    from rcmc.records import add_rows
-
-    rows = _rows_from_options(table, _parse_sets(sets), json_source)
-    if prompt is None:
-        prompt = sys.stdin.isatty()
-    if table and not json_source and prompt:
-        rows[table] = [_prompt_missing(table, rows[table][0], package)]
-    change = add_rows(rows, package, dry_run=dry_run)
-    _print_change(change, dry_run)
-
-
-@cli.command(context_settings=CONTEXT)
 @click.argument("row_id")
 @click.option("--set", "sets", multiple=True, required=True, metavar="COLUMN=VALUE", help="A new column value (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Validate and show the row without writing.")
 @package_option
 @reports_errors
 def edit(row_id: str, sets: tuple[str, ...], dry_run: bool, package: str | None) -> None:
-    """Correct columns of an existing row, found by its ID in any table.
+    """Correct columns of an existing row, found by its ID in any table; prints each change as old -> new.
+
+    The ID itself is never changed: released IDs are cited by users.
 
     Example:
 
@@ -241,9 +344,14 @@ def edit(row_id: str, sets: tuple[str, ...], dry_run: bool, package: str | None)
     from rcmc.records import edit_row
 
     change = edit_row(row_id, _parse_sets(sets), package, dry_run=dry_run)
-    verb = "would change" if dry_run else "changed"
-    for table, _rows in change.rows.items():
-        click.echo(f"{verb} {table} {row_id}")
+    _print_notes(change.notes)
+    for table in change.rows:
+        if not change.changes:
+            click.echo(f"no change to {table} {row_id}")
+        else:
+            click.echo(f"{'would change' if dry_run else 'changed'} {table} {row_id}")
+        for column, (old, new) in change.changes.items():
+            click.echo(f"    {column}: {old!r} -> {new!r}")
     _print_files(change.files)
 
 
@@ -254,6 +362,8 @@ def edit(row_id: str, sets: tuple[str, ...], dry_run: bool, package: str | None)
 def fmt(check: bool, package: str | None) -> None:
     """Rewrite every table in canonical form (schema column order, rows sorted by ID, sorted lists).
 
+    Also removes a byte-order mark and converts CRLF line endings, as Excel and Windows editors write them.
+
     Example:
 
     \b
@@ -262,11 +372,14 @@ def fmt(check: bool, package: str | None) -> None:
     from rcmc.records import format_tables
 
     changed = format_tables(package, check=check)
-    for file, diff in changed.items():
-        click.echo(diff if check else f"reformatted {file}")
+    for file, change in changed.items():
+        repairs = f" ({', '.join(change.repairs)})" if change.repairs else ""
+        click.echo(f"{file}: would be reformatted{repairs}\n{change.diff}" if check else f"reformatted {file}{repairs}")
     if check and changed:
         click.echo(f"{len(changed)} file(s) not in canonical form; run `rcmc fmt` to fix", err=True)
         sys.exit(1)
+    if check:
+        click.echo("canonical: every table is in canonical form")
 
 
 @cli.command(context_settings=CONTEXT)

@@ -161,7 +161,7 @@ def _separators_match(resource: Resource, frame: pl.DataFrame) -> bool:
 
 
 def _byte_problems(file: str, data: bytes) -> list[Problem]:
-    """File-level defects, in this order: empty file, byte-order mark, invalid UTF-8, CR line endings."""
+    """File-level defects, all at once: an empty file, else a byte-order mark, invalid UTF-8 and CR line endings."""
     if not data or data.isspace():
         return [
             _problem(
@@ -171,22 +171,23 @@ def _byte_problems(file: str, data: bytes) -> list[Problem]:
                 "the file is empty; it needs at least the header row",
             )
         ]
+    problems = []
     if data.startswith(b"\xef\xbb\xbf"):
-        return [_problem(file, 1, "encoding", "the file starts with a UTF-8 byte-order mark")]
-    _, undecodable = _decode(file, data)
-    if undecodable:
-        return undecodable  # binary junk is an encoding problem, whatever bytes it happens to hold
-    if b"\r" in data:
-        line = data[: data.index(b"\r")].count(b"\n") + 1
-        return [
+        problems.append(
             _problem(
                 file,
-                line,
-                "line-endings",
-                "the file has CR or CRLF line endings",
+                1,
+                "encoding",
+                "the file starts with a UTF-8 byte-order mark",
+                "run `rcmc fmt` to remove it, or save the file as UTF-8 without BOM",
             )
-        ]
-    return []
+        )
+    _, undecodable = _decode(file, data)
+    problems += undecodable  # binary junk is an encoding problem, whatever bytes it happens to hold
+    if b"\r" in data and not undecodable:
+        line = data[: data.index(b"\r")].count(b"\n") + 1
+        problems.append(_problem(file, line, "line-endings", "the file has CR or CRLF line endings"))
+    return problems
 
 
 def _decode(file: str, data: bytes) -> tuple[str, list[Problem]]:
@@ -304,3 +305,9 @@ def _empty_as_null(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
         pl.when(pl.col(name) == "").then(None).otherwise(pl.col(name)).alias(name) for name in frame.columns
     )
+
+
+def frame_of_rows(resource: Resource, rows: list[dict[str, str]]) -> pl.DataFrame:
+    """Rows of text cells as a raw table frame, numbered as a canonical file would number them (header on line 1)."""
+    names = resource.field_names
+    return _to_frame(names, [[row.get(name) or "" for name in names] for row in rows], list(range(2, len(rows) + 2)))

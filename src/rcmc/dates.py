@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import os
+
 import polars as pl
 
 PRECISIONS = pl.Enum(["year", "month", "day"])
@@ -36,3 +39,25 @@ def is_before(date: pl.Expr, other: pl.Expr) -> pl.Expr:
     the finer dates inside it (`2021-05` < `2021-05-03`), which is no contradiction.
     """
     return (date < other) & ~other.str.starts_with(date)
+
+
+TODAY_VAR = "RCMC_TODAY"
+FUTURE_MARGIN_DAYS = 90
+
+
+def today() -> datetime.date:
+    """Today's date, or the ISO date in $RCMC_TODAY (so checks of future dates are reproducible)."""
+    from rcmc.errors import UsageError
+
+    fixed = os.environ.get(TODAY_VAR)
+    if not fixed:
+        return datetime.date.today()
+    try:
+        return datetime.date.fromisoformat(fixed)
+    except ValueError:
+        raise UsageError(f"{TODAY_VAR} must be a date written YYYY-MM-DD, not {fixed!r}") from None
+
+
+def latest_allowed() -> datetime.date:
+    """The latest first day a date may name: today plus a small margin for announced events."""
+    return today() + datetime.timedelta(days=FUTURE_MARGIN_DAYS)

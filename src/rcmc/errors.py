@@ -12,9 +12,10 @@ class RcmcError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, problems: list | None = None) -> None:
+    def __init__(self, message: str, problems: list | None = None, notes: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.problems = problems or []
+        self.notes = tuple(notes)  # what was done to the input before it was refused (values normalised, say)
 
 
 class PackageNotFound(RcmcError):

@@ -17,7 +17,7 @@ import polars as pl
 
 from rcmc.catalogue import hint as catalogue_hint
 from rcmc.csvfile import LINE_COLUMN, RawTable
-from rcmc.dates import first_day, is_before
+from rcmc.dates import FUTURE_MARGIN_DAYS, first_day, is_before, latest_allowed
 from rcmc.package import Reference, Resource
 from rcmc.problems import Problem
 
@@ -183,6 +183,25 @@ def partial_dates(tables: Tables) -> list[Problem]:
                 continue
             rows = table.frame.filter(col.is_in(bad.implode()))
             problems += _report(table, rows, column, "partial-date", lambda r, c=column: f"{r[c]!r} is not a real date")
+    return problems
+
+
+@rule("future-date")
+def future_dates(tables: Tables) -> list[Problem]:
+    """A date whose period starts more than the margin after today (see `rcmc.dates.latest_allowed`)."""
+    problems = []
+    limit = latest_allowed()
+    for table in tables.values():
+        for column in table.resource.date_columns:
+            col = pl.col(column)
+            bad = table.distinct(column).filter(first_day(col) > limit).get_column(column)
+            if bad.is_empty():
+                continue
+            rows = table.frame.filter(col.is_in(bad.implode()))
+            problems += _report(
+                table, rows, column, "future-date",
+                lambda r, c=column: f"{r[c]} is in the future (after {limit.isoformat()}, {FUTURE_MARGIN_DAYS} days from today)",
+            )
     return problems
 
 

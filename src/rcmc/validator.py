@@ -28,7 +28,17 @@ def validate_package(package: Package) -> list[Problem]:
     problems += vanished_ids(package, {name: _keys(table) for name, table in tables.items()})
     for table in tables.values():
         problems = table.raw.locate(problems)
-    return sorted(set(problems), key=_order)
+    return sorted(set(without_consequences(problems)), key=_order)
+
+
+MALFORMED = frozenset({"type", "pattern", "itemPattern"})
+CONSEQUENCES = frozenset({"must-include", "list-sorted-unique", "iso3", "foreign-key", "partial-date", "future-date"})
+
+
+def without_consequences(problems: list[Problem]) -> list[Problem]:
+    """Drop what follows from a malformed cell: `'CHN; RUS'` breaks itemPattern, and "RUS is missing" would mislead."""
+    malformed = {(p.file, p.line, p.column) for p in problems if p.rule in MALFORMED}
+    return [p for p in problems if p.rule not in CONSEQUENCES or (p.file, p.line, p.column) not in malformed]
 
 
 def check_tables(package: Package) -> tuple[list[Problem], Tables]:
