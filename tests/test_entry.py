@@ -139,6 +139,19 @@ def test_duplicate_within_one_bundle_is_refused(package: Path, tmp_path: Path) -
     assert result.exit_code == 1 and "'wire-2020-same' already records this" in result.output
 
 
+def test_another_value_for_a_contested_cell_is_not_a_duplicate(package: Path) -> None:
+    claim = ["--set", "table=exercises", "--set", "row_id=joint-sea-2019", "--set", "column=aircraft",
+             "--set", "accepted=false", "--set", "source_ids=example-2019-drill"]  # fmt: skip
+    third = run("add", "claims", *claim, "--set", "value=14", "--package", str(package))
+    assert third.exit_code == 0, third.output
+    assert "added claims joint-sea-2019-aircraft\n" in third.output
+    before = package_hashes(package)
+    again = run("add", "claims", *claim, "--set", "value=12", "--package", str(package))
+    assert again.exit_code == 1
+    assert "'joint-sea-2019-aircraft-2' already records this: same table and row_id and column and value" in again.output
+    assert package_hashes(package) == before
+
+
 # dates in the future
 
 

@@ -223,7 +223,7 @@ def _interactive_add(table: str, given: dict[str, str], package: str | None, all
     row: dict[str, str] = {}
     for column in session.questions():
         row[column.name] = _ask(session, row, column, given.get(column.name))
-        if not allow_duplicate and column.name in resource.id_columns and set(resource.id_columns) <= set(row):
+        if not allow_duplicate and column.name in resource.duplicate_columns and set(resource.duplicate_columns) <= set(row):
             duplicate = session.duplicate(row)
             if duplicate is not None:
                 raise InvalidRow("refused: add with --allow-duplicate if this is a different event; nothing was written",

@@ -58,6 +58,8 @@ EXTENSIONS = [
     "| `facets` | schema | columns to count and filter by (summary, datasette, site) |",
     "| `displayFields` | schema | the columns a listing shows first |",
     "| `idFrom` | schema | the columns a new row's ID is proposed from (a date gives its year) |",
+    "| `sameRecord` | schema | columns whose equal values mean two rows record the same thing "
+    "(`rcmc add` refuses the second); default `idFrom` |",
     "| `mustBeCited` | schema | every row must be referenced by a row of another table |",
     "",
 ]

@@ -109,7 +109,8 @@ def _leads(path: Path) -> list[str]:
         "## Leads: looked for, and what became of them",
         "",
         "`row`: the lead is a row; `partial`: part of it is; `looked-for`: searched, not yet a row, with why; "
-        "`out-of-scope`: excluded by the inclusion rule.",
+        "`out-of-scope`: excluded by the inclusion rule; `re-checked`: a row checked again against its sources, "
+        "with what changed.",
         "",
         "| table | lead | status | rows | searched for | why |",
         "|---|---|---|---|---|---|",

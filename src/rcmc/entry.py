@@ -4,7 +4,8 @@
   list items trimmed around the delimiter, a comma read as the delimiter where the
   column's items cannot hold one, country codes upper-cased, repeats dropped.
 - `find_duplicate` finds an existing row recording the same thing as a new one: the
-  same values in the columns its ID is made from (schema property `idFrom`), text
+  same values in the columns that identify a record (schema property `sameRecord`, else
+  `idFrom`, the columns its ID is made from), text
   compared ignoring case and repeated spaces, dates by year (`2019-05` and
   `2019-04-29` are one year's event: a second edition in one year needs --allow-duplicate).
 - `EntrySession` checks one answer of a new row against the whole package with the
@@ -94,7 +95,7 @@ def normalise_row(resource: Resource, values: Mapping[str, Any]) -> tuple[dict[s
 def duplicate_key(resource: Resource, row: Mapping[str, str]) -> tuple[str, ...] | None:
     """What makes two rows record the same thing (see the module docstring); None when the row gives none of it."""
     parts = []
-    for name in resource.id_columns:
+    for name in resource.duplicate_columns:
         value = row.get(name) or ""
         parts.append(value[:4] if resource.column(name).partial_date else " ".join(value.casefold().split()))
     return tuple(parts) if any(parts) else None
@@ -107,8 +108,9 @@ def find_duplicate(resource: Resource, row: Mapping[str, str], existing: list[tu
         return None
     for line, other in existing:
         if other[resource.primary_key] != row.get(resource.primary_key) and duplicate_key(resource, other) == key:
-            names = [f"{n} year" if resource.column(n).partial_date else n for n in resource.id_columns]
-            first = resource.id_columns[0]
+            columns = resource.duplicate_columns
+            names = [f"{n} year" if resource.column(n).partial_date else n for n in columns]
+            first = columns[0]
             return Problem(
                 file=resource.relpath,
                 line=line,
@@ -116,7 +118,7 @@ def find_duplicate(resource: Resource, row: Mapping[str, str], existing: list[tu
                 value=row.get(first) or "",
                 rule="duplicate-row",
                 message=f"{other[resource.primary_key]!r} already records this: same {' and '.join(names)} "
-                f"({', '.join(other[n] for n in resource.id_columns)})",
+                f"({', '.join(other[n] for n in columns)})",
                 hint=catalogue_hint("duplicate-row"),
             )
     return None

@@ -165,6 +165,12 @@ class Resource:
         return list(self.schema.get("idFrom", []))
 
     @property
+    def duplicate_columns(self) -> list[str]:
+        """Columns whose values, equal in two rows, mean the rows record the same thing (schema property
+        `sameRecord`, default `idFrom`)."""
+        return list(self.schema.get("sameRecord", self.id_columns))
+
+    @property
     def must_be_cited(self) -> bool:
         """Whether every row must be referenced by a row of another table (schema property `mustBeCited`)."""
         return bool(self.schema.get("mustBeCited"))
