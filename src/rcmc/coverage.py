@@ -110,7 +110,7 @@ def _leads(path: Path) -> list[str]:
         "",
         "`row`: the lead is a row; `partial`: part of it is; `looked-for`: searched, not yet a row, with why; "
         "`out-of-scope`: excluded by the inclusion rule; `re-checked`: a row checked again against its sources, "
-        "with what changed.",
+        "with what changed; `open`: not yet searched.",
         "",
         "| table | lead | status | rows | searched for | why |",
         "|---|---|---|---|---|---|",
