@@ -74,13 +74,39 @@ def _target_problem(tables: Tables, claim: dict, data: dict[str, Resource], keys
     return None
 
 
+def _claimed_rows(tables: Tables, data: dict[str, Resource], rows: list[dict]) -> dict[str, pl.DataFrame]:
+    """For each readable data table, its rows whose key some claim names (looked up once, not once per claim)."""
+    wanted: dict[str, set] = defaultdict(set)
+    for claim in rows:
+        wanted[claim["table"]].add(claim["row_id"])
+    found = {}
+    for name, resource in data.items():
+        if name not in tables:
+            continue
+        key = pl.col(resource.primary_key)
+        ids = [row_id for row_id in wanted.get(name, ()) if row_id is not None]
+        found[name] = tables[name].raw.frame.filter(key.is_in(pl.Series(ids, dtype=pl.Utf8).implode()))
+    return found
+
+
+def _claimed_keys(tables: Tables, data: dict[str, Resource], rows: list[dict]) -> dict[str, set]:
+    """Each readable data table's keys, as far as the claims name them (a null key counts when the table has one)."""
+    keys = {}
+    for name, frame in _claimed_rows(tables, data, rows).items():
+        column = data[name].primary_key
+        keys[name] = set(frame.get_column(column).to_list())
+        if tables[name].raw.frame.get_column(column).null_count():
+            keys[name].add(None)
+    return keys
+
+
 @rule("claim-target")
 def claim_targets(tables: Tables) -> list[Problem]:
     claims, rows = _claim_rows(tables)
     if claims is None:
         return []
     data = _data_tables(tables)
-    keys = {name: set(tables[name].raw.frame.get_column(r.primary_key).to_list()) for name, r in data.items() if name in tables}
+    keys = _claimed_keys(tables, data, rows)
     problems = []
     for claim in rows:
         found = _target_problem(tables, claim, data, keys)
@@ -123,11 +149,15 @@ def claim_values(tables: Tables) -> list[Problem]:
         return []
     data = _data_tables(tables)
     problems = []
+    checked: dict[tuple[str, str, str], list[str]] = {}  # claims repeat values: check each once
     for claim in rows:
         resource = data.get(claim["table"])
         if resource is None or claim["value"] is None or not claimable(resource, claim["column"]):
             continue
-        for message in value_problems(resource.column(claim["column"]), claim["value"]):
+        cell = (claim["table"], claim["column"], claim["value"])
+        if cell not in checked:
+            checked[cell] = value_problems(resource.column(claim["column"]), claim["value"])
+        for message in checked[cell]:
             problems.append(_claim_problem(claims, claim, "value", "claim-value", f"not a valid {claim['column']}: {message}"))
     return problems
 
@@ -142,9 +172,10 @@ def claim_consistency(tables: Tables) -> list[Problem]:
     for claim in rows:
         if claim["table"] in tables and claim["table"] in data and claimable(data[claim["table"]], claim["column"]):
             cells[(claim["table"], claim["row_id"], claim["column"])].append(claim)
+    found = {name: _first_by_key(frame, data[name].primary_key) for name, frame in _claimed_rows(tables, data, rows).items()}
     problems = []
     for (table, row_id, column), group in cells.items():
-        cell = _cell(tables[table], row_id, column)
+        cell = _cell(found[table], row_id, column)
         if cell is _MISSING:
             continue  # claim-target reports the missing row
         message = _consistency(group, cell)
@@ -158,12 +189,19 @@ def claim_consistency(tables: Tables) -> list[Problem]:
 _MISSING = object()
 
 
-def _cell(table: Table, row_id: str | None, column: str) -> str | object | None:
+def _first_by_key(frame: pl.DataFrame, key: str) -> dict[str, dict]:
+    """The first row holding each key, by key."""
+    first: dict[str, dict] = {}
+    for row in frame.iter_rows(named=True):
+        first.setdefault(row[key], row)
+    return first
+
+
+def _cell(rows: dict[str, dict], row_id: str | None, column: str) -> str | object | None:
     if row_id is None:
         return _MISSING  # a claim without a row ID: `required` reports it
-    frame = table.raw.frame
-    found = frame.filter(pl.col(table.resource.primary_key) == row_id)
-    return _MISSING if found.is_empty() else found.get_column(column)[0]
+    row = rows.get(row_id)
+    return _MISSING if row is None else row[column]
 
 
 def _consistency(group: list[dict], cell: str | None) -> str | None:
