@@ -298,6 +298,28 @@ def _reference_codes(tables: Tables, name: str, reference: Reference) -> pl.Seri
     return target._codes[cache_key]
 
 
+def _unknown_items(tables: Tables, name: str, reference: Reference) -> pl.Series | None:
+    """A mask over the referring items of table `name`: true where an item names no row of the target; None if none is.
+
+    A target that must be cited shares the enum codes of orphan-row. Any other is tested by
+    membership, hashing the smaller side: a million keys are not hashed to look up a few items.
+    """
+    target = tables[reference.resource]
+    if target.resource.must_be_cited:
+        unknown = _reference_codes(tables, name, reference).is_null()
+        return unknown if unknown.any() else None
+    items = tables[name].exploded(reference.column).get_column("_item")
+    if items.is_empty():
+        return None
+    keys = target.frame.get_column(reference.field)
+    if items.len() < keys.len():
+        wanted = items.unique()
+        if keys.filter(keys.is_in(wanted.implode())).drop_nulls().n_unique() == wanted.len():
+            return None  # every distinct item is some row's key
+    unknown = ~items.is_in(keys.implode())
+    return unknown if unknown.any() else None
+
+
 def _references(tables: Tables) -> Iterable[tuple[str, Reference]]:
     """Every reference whose referring and referenced tables could both be read."""
     for name, table in tables.items():
@@ -310,8 +332,8 @@ def _references(tables: Tables) -> Iterable[tuple[str, Reference]]:
 def foreign_keys(tables: Tables) -> list[Problem]:
     problems = []
     for name, reference in _references(tables):
-        unknown = _reference_codes(tables, name, reference).is_null()
-        if not unknown.any():
+        unknown = _unknown_items(tables, name, reference)
+        if unknown is None:
             continue
         table = tables[name]
         rows = table.with_cells(table.exploded(reference.column).filter(unknown), reference.column)
