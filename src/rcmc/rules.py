@@ -446,8 +446,42 @@ row_rule(
 )
 
 
+def _disjoint(columns: list[pl.Series]) -> bool:
+    """Whether no value is in two of `columns`, when that is quick to prove; False means "not proven".
+
+    Key columns are usually sorted: a strictly increasing column spans the range from its
+    first to its last value, and only values where two such ranges overlap can be shared.
+    """
+    spans = []
+    for column in columns:
+        values = column.drop_nulls()
+        if values.is_empty():
+            continue
+        if not (values > values.shift(1)).fill_null(True).all():
+            return False
+        spans.append(values)
+    for index, first in enumerate(spans):
+        for second in spans[index + 1 :]:
+            low, high = max(first[0], second[0]), min(first[-1], second[-1])
+            if low > high:
+                continue
+            a, b = (_between(s, low, high) for s in (first, second))
+            a, b = (a, b) if a.len() >= b.len() else (b, a)
+            if a.is_in(b.implode()).any():
+                return False
+    return True
+
+
+def _between(values: pl.Series, low: str, high: str) -> pl.Series:
+    """The values of a sorted series from `low` to `high`, both included."""
+    start = values.search_sorted(low, "left")
+    return values.slice(start, values.search_sorted(high, "right") - start)
+
+
 @rule("id-unique-across-tables")
 def ids_unique_across_tables(tables: Tables) -> list[Problem]:
+    if len(tables) < 2 or _disjoint([table.frame.get_column(table.resource.primary_key) for table in tables.values()]):
+        return []
     keys = [
         table.frame.select(
             pl.col(table.resource.primary_key).alias("_id"), pl.col(LINE_COLUMN), pl.lit(name).alias("_table")
