@@ -37,6 +37,11 @@ def claimable(resource: Resource, column: str) -> bool:
     return spec.constraints.get("maxLength", 0) < FREE_TEXT_LENGTH
 
 
+def _claimable_columns(data: dict[str, Resource]) -> dict[str, set[str]]:
+    """The columns of each data table that may carry claims (see `claimable`), worked out once per rule."""
+    return {name: {column for column in resource.field_names if claimable(resource, column)} for name, resource in data.items()}
+
+
 def _data_tables(tables: Tables) -> dict[str, Resource]:
     resources = getattr(tables, "resources", None) or {name: table.resource for name, table in tables.items()}
     return {name: r for name, r in resources.items() if name != CLAIMS and not r.must_be_cited}
@@ -61,7 +66,9 @@ def _claim_rows(tables: Tables) -> tuple[Table | None, list[dict]]:
     return claims, list(claims.raw.frame.iter_rows(named=True))
 
 
-def _target_problem(tables: Tables, claim: dict, data: dict[str, Resource], keys: dict[str, set]) -> tuple[str, str] | None:
+def _target_problem(
+    tables: Tables, claim: dict, data: dict[str, Resource], keys: dict[str, set], columns: dict[str, set[str]]
+) -> tuple[str, str] | None:
     table, row_id, column = claim["table"], claim["row_id"], claim["column"]
     if table not in data:
         return "table", f"{table!r} is not a data table (tables: {', '.join(sorted(data))})"
@@ -69,13 +76,15 @@ def _target_problem(tables: Tables, claim: dict, data: dict[str, Resource], keys
         return None  # unreadable: its own problems say why
     if row_id not in keys[table]:
         return "row_id", f"no row {row_id!r} in {table}"
-    if not claimable(data[table], column):
+    if column not in columns[table]:
         return "column", f"{column!r} is not a column of {table} that can carry claims"
     return None
 
 
-def _claimed_rows(tables: Tables, data: dict[str, Resource], rows: list[dict]) -> dict[str, pl.DataFrame]:
-    """For each readable data table, its rows whose key some claim names (looked up once, not once per claim)."""
+def _claimed_rows(
+    tables: Tables, data: dict[str, Resource], rows: list[dict], columns: dict[str, set[str]] | None = None
+) -> dict[str, pl.DataFrame]:
+    """For each readable data table, its key and `columns` in the rows whose key some claim names (looked up once)."""
     wanted: dict[str, set] = defaultdict(set)
     for claim in rows:
         wanted[claim["table"]].add(claim["row_id"])
@@ -83,9 +92,11 @@ def _claimed_rows(tables: Tables, data: dict[str, Resource], rows: list[dict]) -
     for name, resource in data.items():
         if name not in tables:
             continue
-        key = pl.col(resource.primary_key)
+        key = resource.primary_key
+        cells = [c for c in resource.field_names if c != key and c in (columns or {}).get(name, ())]
         ids = [row_id for row_id in wanted.get(name, ()) if row_id is not None]
-        found[name] = tables[name].raw.frame.filter(key.is_in(pl.Series(ids, dtype=pl.Utf8).implode()))
+        frame = tables[name].raw.frame
+        found[name] = frame.select(key, *cells).filter(frame.get_column(key).is_in(pl.Series(ids, dtype=pl.Utf8).implode()))
     return found
 
 
@@ -107,9 +118,10 @@ def claim_targets(tables: Tables) -> list[Problem]:
         return []
     data = _data_tables(tables)
     keys = _claimed_keys(tables, data, rows)
+    columns = _claimable_columns(data)
     problems = []
     for claim in rows:
-        found = _target_problem(tables, claim, data, keys)
+        found = _target_problem(tables, claim, data, keys, columns)
         if found:
             problems.append(_claim_problem(claims, claim, found[0], "claim-target", found[1]))
     return problems
@@ -148,11 +160,12 @@ def claim_values(tables: Tables) -> list[Problem]:
     if claims is None:
         return []
     data = _data_tables(tables)
+    columns = _claimable_columns(data)
     problems = []
     checked: dict[tuple[str, str, str], list[str]] = {}  # claims repeat values: check each once
     for claim in rows:
         resource = data.get(claim["table"])
-        if resource is None or claim["value"] is None or not claimable(resource, claim["column"]):
+        if resource is None or claim["value"] is None or claim["column"] not in columns[claim["table"]]:
             continue
         cell = (claim["table"], claim["column"], claim["value"])
         if cell not in checked:
@@ -168,11 +181,16 @@ def claim_consistency(tables: Tables) -> list[Problem]:
     if claims is None:
         return []
     data = _data_tables(tables)
+    columns = _claimable_columns(data)
     cells: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    claimed: dict[str, set[str]] = defaultdict(set)
     for claim in rows:
-        if claim["table"] in tables and claim["table"] in data and claimable(data[claim["table"]], claim["column"]):
+        if claim["table"] in tables and claim["table"] in data and claim["column"] in columns[claim["table"]]:
             cells[(claim["table"], claim["row_id"], claim["column"])].append(claim)
-    found = {name: _first_by_key(frame, data[name].primary_key) for name, frame in _claimed_rows(tables, data, rows).items()}
+            claimed[claim["table"]].add(claim["column"])
+    found = {
+        name: _first_by_key(frame, data[name].primary_key) for name, frame in _claimed_rows(tables, data, rows, claimed).items()
+    }
     problems = []
     for (table, row_id, column), group in cells.items():
         cell = _cell(found[table], row_id, column)
