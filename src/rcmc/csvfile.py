@@ -150,7 +150,8 @@ def _read_fast(resource: Resource, head: bytes) -> pl.DataFrame | None:
         return None
     if frame.get_column(names[-1]).null_count() and not _separators_match(resource, frame):
         return None
-    return _empty_as_null(frame).with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(LINE_COLUMN))
+    lines = (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(LINE_COLUMN)
+    return _empty_as_null(frame).with_columns(lines).rechunk()  # one chunk per column: later passes need not realign them
 
 
 def _separators_match(resource: Resource, frame: pl.DataFrame) -> bool:
