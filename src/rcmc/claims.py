@@ -129,28 +129,47 @@ def claim_targets(tables: Tables) -> list[Problem]:
 
 def value_problems(column: Column, value: str) -> list[str]:
     """Why `value` is not a valid cell of `column` ([] when it is): type, constraints and single-cell dataset rules."""
+    return values_problems(column, [value])[value]
+
+
+def values_problems(column: Column, values: list[str]) -> dict[str, list[str]]:
+    """`value_problems` of each of `values`, checked together (one polars pass per check, not one per value)."""
     kind = column.storage_type
-    if kind in TYPE_PATTERNS and not pl.Series([value]).str.contains(TYPE_PATTERNS[kind]).item():
-        return [f"{value!r} is not a valid {kind}"]
-    if kind == "boolean" and value not in column.descriptor.get("trueValues", ["true"]) + column.descriptor.get(
-        "falseValues", ["false"]
-    ):
-        return [f"{value!r} is not a valid boolean"]
-    typed = pl.Series([value]).cast({"integer": pl.Int64, "number": pl.Float64}.get(kind, pl.Utf8)) if kind != "boolean" else None
-    found = []
-    if typed is not None:
-        frame = pl.DataFrame({column.name: typed})
-        for name, limit in declared(column).items():
-            flag = CONSTRAINTS[name].flag
-            if name not in ("required", "unique") and flag and frame.select(flag(pl.col(column.name), limit).any()).item():
-                found.append(CONSTRAINTS[name].message(limit, value))
-    if column.partial_date and not found and pl.select(first_day(pl.lit(value)).is_null()).item():
-        found.append(f"{value!r} is not a real date")
-    items = column.items(value)
-    if column.country_code and not found:
-        found += [f"{item!r} is not an ISO 3166-1 alpha-3 code" for item in items if item not in iso3_codes()]
-    if column.is_list and items != sorted(set(items)):
-        found.append("list items must be sorted and unique")
+    found: dict[str, list[str]] = {value: [] for value in values}
+    cells = pl.Series(column.name, list(found), dtype=pl.Utf8)
+    if kind in TYPE_PATTERNS:
+        wrong = ~cells.str.contains(TYPE_PATTERNS[kind])
+    elif kind == "boolean":
+        wrong = ~cells.is_in(column.descriptor.get("trueValues", ["true"]) + column.descriptor.get("falseValues", ["false"]))
+    else:
+        wrong = pl.Series([False] * cells.len(), dtype=pl.Boolean)
+    for value in cells.filter(wrong):
+        found[value] = [f"{value!r} is not a valid {kind}"]
+    cells = cells.filter(~wrong)
+    if kind != "boolean" and cells.len():
+        typed = cells.cast({"integer": pl.Int64, "number": pl.Float64}.get(kind, pl.Utf8))
+        checks = [
+            (name, limit, CONSTRAINTS[name].flag(pl.col(column.name), limit).fill_null(False).alias(f"_{index}"))
+            for index, (name, limit) in enumerate(declared(column).items())
+            if name not in ("required", "unique") and CONSTRAINTS[name].flag
+        ]
+        if checks:
+            flags = typed.to_frame().select(flag for _, _, flag in checks)
+            for (name, limit, _), hits in zip(checks, flags.iter_columns(), strict=True):
+                for value, hit in zip(cells, hits, strict=True):
+                    if hit:
+                        found[value].append(CONSTRAINTS[name].message(limit, value))
+    if column.partial_date:
+        not_real = cells.to_frame().select(first_day(pl.col(column.name)).is_null()).to_series()
+        for value, unreal in zip(cells, not_real, strict=True):
+            if unreal and not found[value]:
+                found[value].append(f"{value!r} is not a real date")
+    for value in cells:
+        items = column.items(value)
+        if column.country_code and not found[value]:
+            found[value] += [f"{item!r} is not an ISO 3166-1 alpha-3 code" for item in items if item not in iso3_codes()]
+        if column.is_list and items != sorted(set(items)):
+            found[value].append("list items must be sorted and unique")
     return found
 
 
@@ -161,16 +180,20 @@ def claim_values(tables: Tables) -> list[Problem]:
         return []
     data = _data_tables(tables)
     columns = _claimable_columns(data)
+    claimed = [
+        claim
+        for claim in rows
+        if claim["table"] in data and claim["value"] is not None and claim["column"] in columns[claim["table"]]
+    ]
+    by_column: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for claim in claimed:
+        by_column[(claim["table"], claim["column"])].append(claim["value"])
+    checked = {  # each column's claimed values checked together
+        cell: values_problems(data[cell[0]].column(cell[1]), values) for cell, values in by_column.items()
+    }
     problems = []
-    checked: dict[tuple[str, str, str], list[str]] = {}  # claims repeat values: check each once
-    for claim in rows:
-        resource = data.get(claim["table"])
-        if resource is None or claim["value"] is None or claim["column"] not in columns[claim["table"]]:
-            continue
-        cell = (claim["table"], claim["column"], claim["value"])
-        if cell not in checked:
-            checked[cell] = value_problems(resource.column(claim["column"]), claim["value"])
-        for message in checked[cell]:
+    for claim in claimed:
+        for message in checked[(claim["table"], claim["column"])][claim["value"]]:
             problems.append(_claim_problem(claims, claim, "value", "claim-value", f"not a valid {claim['column']}: {message}"))
     return problems
 
