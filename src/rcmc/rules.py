@@ -446,12 +446,24 @@ row_rule(
 )
 
 
+FEW_KEYS = 50_000
+
+
 def _disjoint(columns: list[pl.Series]) -> bool:
     """Whether no value is in two of `columns`, when that is quick to prove; False means "not proven".
 
-    Key columns are usually sorted: a strictly increasing column spans the range from its
-    first to its last value, and only values where two such ranges overlap can be shared.
+    A few keys are compared as Python sets. Many keys are usually sorted: a strictly increasing
+    column spans the range from its first to its last value, and only values where two such
+    ranges overlap can be shared.
     """
+    if sum(column.len() for column in columns) <= FEW_KEYS:
+        seen: set[str] = set()
+        for column in columns:
+            values = set(column.drop_nulls().to_list())
+            if not seen.isdisjoint(values):
+                return False
+            seen |= values
+        return True
     spans = []
     for column in columns:
         values = column.drop_nulls()
