@@ -19,7 +19,6 @@ from rcmc.csvfile import LINE_COLUMN
 from rcmc.dates import first_day
 from rcmc.package import Column, Package, Resource
 from rcmc.problems import Problem
-from rcmc.rows import current_rows
 from rcmc.rules import Table, Tables, iso3_codes, rule
 from rcmc.schema import TYPE_PATTERNS
 
@@ -261,6 +260,8 @@ def _consistency(group: list[dict], cell: str | None) -> str | None:
 
 def row_claims(package: Package, table: str, row_id: str) -> dict[str, list[dict[str, str]]]:
     """The claims on a row's cells, by column ({} when the package has no claims table)."""
+    from rcmc.rows import current_rows  # not needed to validate: imported on first use
+
     if CLAIMS not in package.resources:
         return {}
     found: dict[str, list[dict[str, str]]] = defaultdict(list)
