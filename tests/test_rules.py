@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import read_rows, set_cell, write_rows
-from rcmc.rules import RULES
+from rcmc.rules import RULES, iso3_codes
 from rcmc.validator import validate
 
 # (rule, table, data row, column, bad value, expected line, expected column)
@@ -63,6 +63,12 @@ def test_orphan_source_is_reported(package: Path) -> None:
     set_cell(package, "claims", 1, "source_ids", "example-2019-drill")
     problems = [(p.line, p.value) for p in validate(package) if p.rule == "orphan-row"]
     assert problems == [(3, "example-2016-fighters")]
+
+
+def test_iso3_codes_are_pycountry_countries() -> None:
+    import pycountry
+
+    assert iso3_codes() == frozenset(country.alpha_3 for country in pycountry.countries)
 
 
 def test_clean_fixture_has_no_problems(package: Path) -> None:

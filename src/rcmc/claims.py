@@ -19,7 +19,6 @@ from rcmc.csvfile import LINE_COLUMN
 from rcmc.dates import first_day
 from rcmc.package import Column, Package, Resource
 from rcmc.problems import Problem
-from rcmc.rows import current_rows
 from rcmc.rules import Table, Tables, iso3_codes, rule
 from rcmc.schema import TYPE_PATTERNS
 
@@ -35,6 +34,11 @@ def claimable(resource: Resource, column: str) -> bool:
     if spec.is_list and spec.descriptor.get("itemReference"):
         return False
     return spec.constraints.get("maxLength", 0) < FREE_TEXT_LENGTH
+
+
+def _claimable_columns(data: dict[str, Resource]) -> dict[str, set[str]]:
+    """The columns of each data table that may carry claims (see `claimable`), worked out once per rule."""
+    return {name: {column for column in resource.field_names if claimable(resource, column)} for name, resource in data.items()}
 
 
 def _data_tables(tables: Tables) -> dict[str, Resource]:
@@ -61,7 +65,9 @@ def _claim_rows(tables: Tables) -> tuple[Table | None, list[dict]]:
     return claims, list(claims.raw.frame.iter_rows(named=True))
 
 
-def _target_problem(tables: Tables, claim: dict, data: dict[str, Resource], keys: dict[str, set]) -> tuple[str, str] | None:
+def _target_problem(
+    tables: Tables, claim: dict, data: dict[str, Resource], keys: dict[str, set], columns: dict[str, set[str]]
+) -> tuple[str, str] | None:
     table, row_id, column = claim["table"], claim["row_id"], claim["column"]
     if table not in data:
         return "table", f"{table!r} is not a data table (tables: {', '.join(sorted(data))})"
@@ -69,9 +75,39 @@ def _target_problem(tables: Tables, claim: dict, data: dict[str, Resource], keys
         return None  # unreadable: its own problems say why
     if row_id not in keys[table]:
         return "row_id", f"no row {row_id!r} in {table}"
-    if not claimable(data[table], column):
+    if column not in columns[table]:
         return "column", f"{column!r} is not a column of {table} that can carry claims"
     return None
+
+
+def _claimed_rows(
+    tables: Tables, data: dict[str, Resource], rows: list[dict], columns: dict[str, set[str]] | None = None
+) -> dict[str, pl.DataFrame]:
+    """For each readable data table, its key and `columns` in the rows whose key some claim names (looked up once)."""
+    wanted: dict[str, set] = defaultdict(set)
+    for claim in rows:
+        wanted[claim["table"]].add(claim["row_id"])
+    found = {}
+    for name, resource in data.items():
+        if name not in tables:
+            continue
+        key = resource.primary_key
+        cells = [c for c in resource.field_names if c != key and c in (columns or {}).get(name, ())]
+        ids = [row_id for row_id in wanted.get(name, ()) if row_id is not None]
+        frame = tables[name].raw.frame
+        found[name] = frame.select(key, *cells).filter(frame.get_column(key).is_in(pl.Series(ids, dtype=pl.Utf8).implode()))
+    return found
+
+
+def _claimed_keys(tables: Tables, data: dict[str, Resource], rows: list[dict]) -> dict[str, set]:
+    """Each readable data table's keys, as far as the claims name them (a null key counts when the table has one)."""
+    keys = {}
+    for name, frame in _claimed_rows(tables, data, rows).items():
+        column = data[name].primary_key
+        keys[name] = set(frame.get_column(column).to_list())
+        if tables[name].raw.frame.get_column(column).null_count():
+            keys[name].add(None)
+    return keys
 
 
 @rule("claim-target")
@@ -80,10 +116,11 @@ def claim_targets(tables: Tables) -> list[Problem]:
     if claims is None:
         return []
     data = _data_tables(tables)
-    keys = {name: set(tables[name].raw.frame.get_column(r.primary_key).to_list()) for name, r in data.items() if name in tables}
+    keys = _claimed_keys(tables, data, rows)
+    columns = _claimable_columns(data)
     problems = []
     for claim in rows:
-        found = _target_problem(tables, claim, data, keys)
+        found = _target_problem(tables, claim, data, keys, columns)
         if found:
             problems.append(_claim_problem(claims, claim, found[0], "claim-target", found[1]))
     return problems
@@ -91,28 +128,47 @@ def claim_targets(tables: Tables) -> list[Problem]:
 
 def value_problems(column: Column, value: str) -> list[str]:
     """Why `value` is not a valid cell of `column` ([] when it is): type, constraints and single-cell dataset rules."""
+    return values_problems(column, [value])[value]
+
+
+def values_problems(column: Column, values: list[str]) -> dict[str, list[str]]:
+    """`value_problems` of each of `values`, checked together (one polars pass per check, not one per value)."""
     kind = column.storage_type
-    if kind in TYPE_PATTERNS and not pl.Series([value]).str.contains(TYPE_PATTERNS[kind]).item():
-        return [f"{value!r} is not a valid {kind}"]
-    if kind == "boolean" and value not in column.descriptor.get("trueValues", ["true"]) + column.descriptor.get(
-        "falseValues", ["false"]
-    ):
-        return [f"{value!r} is not a valid boolean"]
-    typed = pl.Series([value]).cast({"integer": pl.Int64, "number": pl.Float64}.get(kind, pl.Utf8)) if kind != "boolean" else None
-    found = []
-    if typed is not None:
-        frame = pl.DataFrame({column.name: typed})
-        for name, limit in declared(column).items():
-            flag = CONSTRAINTS[name].flag
-            if name not in ("required", "unique") and flag and frame.select(flag(pl.col(column.name), limit).any()).item():
-                found.append(CONSTRAINTS[name].message(limit, value))
-    if column.partial_date and not found and pl.select(first_day(pl.lit(value)).is_null()).item():
-        found.append(f"{value!r} is not a real date")
-    items = column.items(value)
-    if column.country_code and not found:
-        found += [f"{item!r} is not an ISO 3166-1 alpha-3 code" for item in items if item not in iso3_codes()]
-    if column.is_list and items != sorted(set(items)):
-        found.append("list items must be sorted and unique")
+    found: dict[str, list[str]] = {value: [] for value in values}
+    cells = pl.Series(column.name, list(found), dtype=pl.Utf8)
+    if kind in TYPE_PATTERNS:
+        wrong = ~cells.str.contains(TYPE_PATTERNS[kind])
+    elif kind == "boolean":
+        wrong = ~cells.is_in(column.descriptor.get("trueValues", ["true"]) + column.descriptor.get("falseValues", ["false"]))
+    else:
+        wrong = pl.Series([False] * cells.len(), dtype=pl.Boolean)
+    for value in cells.filter(wrong):
+        found[value] = [f"{value!r} is not a valid {kind}"]
+    cells = cells.filter(~wrong)
+    if kind != "boolean" and cells.len():
+        typed = cells.cast({"integer": pl.Int64, "number": pl.Float64}.get(kind, pl.Utf8))
+        checks = [
+            (name, limit, CONSTRAINTS[name].flag(pl.col(column.name), limit).fill_null(False).alias(f"_{index}"))
+            for index, (name, limit) in enumerate(declared(column).items())
+            if name not in ("required", "unique") and CONSTRAINTS[name].flag
+        ]
+        if checks:
+            flags = typed.to_frame().select(flag for _, _, flag in checks)
+            for (name, limit, _), hits in zip(checks, flags.iter_columns(), strict=True):
+                for value, hit in zip(cells, hits, strict=True):
+                    if hit:
+                        found[value].append(CONSTRAINTS[name].message(limit, value))
+    if column.partial_date:
+        not_real = cells.to_frame().select(first_day(pl.col(column.name)).is_null()).to_series()
+        for value, unreal in zip(cells, not_real, strict=True):
+            if unreal and not found[value]:
+                found[value].append(f"{value!r} is not a real date")
+    for value in cells:
+        items = column.items(value)
+        if column.country_code and not found[value]:
+            found[value] += [f"{item!r} is not an ISO 3166-1 alpha-3 code" for item in items if item not in iso3_codes()]
+        if column.is_list and items != sorted(set(items)):
+            found[value].append("list items must be sorted and unique")
     return found
 
 
@@ -122,12 +178,21 @@ def claim_values(tables: Tables) -> list[Problem]:
     if claims is None:
         return []
     data = _data_tables(tables)
+    columns = _claimable_columns(data)
+    claimed = [
+        claim
+        for claim in rows
+        if claim["table"] in data and claim["value"] is not None and claim["column"] in columns[claim["table"]]
+    ]
+    by_column: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for claim in claimed:
+        by_column[(claim["table"], claim["column"])].append(claim["value"])
+    checked = {  # each column's claimed values checked together
+        cell: values_problems(data[cell[0]].column(cell[1]), values) for cell, values in by_column.items()
+    }
     problems = []
-    for claim in rows:
-        resource = data.get(claim["table"])
-        if resource is None or claim["value"] is None or not claimable(resource, claim["column"]):
-            continue
-        for message in value_problems(resource.column(claim["column"]), claim["value"]):
+    for claim in claimed:
+        for message in checked[(claim["table"], claim["column"])][claim["value"]]:
             problems.append(_claim_problem(claims, claim, "value", "claim-value", f"not a valid {claim['column']}: {message}"))
     return problems
 
@@ -138,13 +203,19 @@ def claim_consistency(tables: Tables) -> list[Problem]:
     if claims is None:
         return []
     data = _data_tables(tables)
+    columns = _claimable_columns(data)
     cells: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    claimed: dict[str, set[str]] = defaultdict(set)
     for claim in rows:
-        if claim["table"] in tables and claim["table"] in data and claimable(data[claim["table"]], claim["column"]):
+        if claim["table"] in tables and claim["table"] in data and claim["column"] in columns[claim["table"]]:
             cells[(claim["table"], claim["row_id"], claim["column"])].append(claim)
+            claimed[claim["table"]].add(claim["column"])
+    found = {
+        name: _first_by_key(frame, data[name].primary_key) for name, frame in _claimed_rows(tables, data, rows, claimed).items()
+    }
     problems = []
     for (table, row_id, column), group in cells.items():
-        cell = _cell(tables[table], row_id, column)
+        cell = _cell(found[table], row_id, column)
         if cell is _MISSING:
             continue  # claim-target reports the missing row
         message = _consistency(group, cell)
@@ -158,12 +229,19 @@ def claim_consistency(tables: Tables) -> list[Problem]:
 _MISSING = object()
 
 
-def _cell(table: Table, row_id: str | None, column: str) -> str | object | None:
+def _first_by_key(frame: pl.DataFrame, key: str) -> dict[str, dict]:
+    """The first row holding each key, by key."""
+    first: dict[str, dict] = {}
+    for row in frame.iter_rows(named=True):
+        first.setdefault(row[key], row)
+    return first
+
+
+def _cell(rows: dict[str, dict], row_id: str | None, column: str) -> str | object | None:
     if row_id is None:
         return _MISSING  # a claim without a row ID: `required` reports it
-    frame = table.raw.frame
-    found = frame.filter(pl.col(table.resource.primary_key) == row_id)
-    return _MISSING if found.is_empty() else found.get_column(column)[0]
+    row = rows.get(row_id)
+    return _MISSING if row is None else row[column]
 
 
 def _consistency(group: list[dict], cell: str | None) -> str | None:
@@ -182,6 +260,8 @@ def _consistency(group: list[dict], cell: str | None) -> str | None:
 
 def row_claims(package: Package, table: str, row_id: str) -> dict[str, list[dict[str, str]]]:
     """The claims on a row's cells, by column ({} when the package has no claims table)."""
+    from rcmc.rows import current_rows  # not needed to validate: imported on first use
+
     if CLAIMS not in package.resources:
         return {}
     found: dict[str, list[dict[str, str]]] = defaultdict(list)

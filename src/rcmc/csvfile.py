@@ -150,7 +150,8 @@ def _read_fast(resource: Resource, head: bytes) -> pl.DataFrame | None:
         return None
     if frame.get_column(names[-1]).null_count() and not _separators_match(resource, frame):
         return None
-    return _empty_as_null(frame).with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(LINE_COLUMN))
+    lines = (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(LINE_COLUMN)
+    return _empty_as_null(frame).with_columns(lines).rechunk()  # one chunk per column: later passes need not realign them
 
 
 def _separators_match(resource: Resource, frame: pl.DataFrame) -> bool:
@@ -301,10 +302,8 @@ def _to_frame(names: list[str], rows: list[list[str]], lines: list[int]) -> pl.D
 
 
 def _empty_as_null(frame: pl.DataFrame) -> pl.DataFrame:
-    """Both reading paths: an empty cell, quoted (`""`) or not, is null (unknown)."""
-    return frame.with_columns(
-        pl.when(pl.col(name) == "").then(None).otherwise(pl.col(name)).alias(name) for name in frame.columns
-    )
+    """Both reading paths: an empty cell, quoted (`""`) or not, is null (unknown). Every column is text here."""
+    return frame.with_columns(pl.when(pl.all() == "").then(None).otherwise(pl.all()).name.keep())
 
 
 def frame_of_rows(resource: Resource, rows: list[dict[str, str]]) -> pl.DataFrame:

@@ -8,19 +8,24 @@ version, and `rcmc validate` uses it to report a released ID that has vanished
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from rcmc.catalogue import hint
 from rcmc.package import Package
 from rcmc.problems import Problem
 
+if TYPE_CHECKING:
+    import polars as pl
+
 RELEASED_IDS = "released-ids.json"
 
 
-def vanished_ids(package: Package, current: dict[str, set[str]]) -> list[Problem]:
-    """A problem per released ID missing from `current` ({table: IDs}), unless the major version was bumped since.
+def vanished_ids(package: Package, current: dict[str, pl.Series]) -> list[Problem]:
+    """A problem per released ID missing from `current` ({table: its key column}), unless the major version was bumped since.
 
     Tables that could not be read are absent from `current` and skipped (their own problems say why).
     """
+    import polars as pl
     path = package.root / RELEASED_IDS
     if not path.is_file():
         return []
@@ -36,6 +41,8 @@ def vanished_ids(package: Package, current: dict[str, set[str]]) -> list[Problem
         if name not in current:
             continue
         resource = package.resources[name]
+        released_keys = set(keys)
+        held = current[name].filter(current[name].is_in(pl.Series(sorted(released_keys), dtype=pl.Utf8).implode()))
         problems += [
             Problem(
                 file=resource.relpath,
@@ -46,7 +53,7 @@ def vanished_ids(package: Package, current: dict[str, set[str]]) -> list[Problem
                 message=f"{key!r} was released in version {released} and no longer exists",
                 hint=hint("released-id-vanished"),
             )
-            for key in sorted(set(keys) - current[name])
+            for key in sorted(released_keys - set(held.to_list()))
         ]
     return problems
 

@@ -246,10 +246,18 @@ def _unsorted(items: pl.DataFrame) -> pl.DataFrame:
 
 @lru_cache(maxsize=1)
 def iso3_codes() -> frozenset[str]:
-    """Every ISO 3166-1 alpha-3 code (pycountry)."""
-    import pycountry
+    """Every ISO 3166-1 alpha-3 code, from the database pycountry ships (the one `pycountry.countries` loads).
 
-    return frozenset(country.alpha_3 for country in pycountry.countries)
+    The file is read directly: importing pycountry (it looks its version up among the installed
+    distributions) takes several times longer than reading the codes, on every `rcmc validate`.
+    """
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("pycountry")
+    database = Path(spec.origin).parent / "databases" / "iso3166-1.json"
+    return frozenset(country["alpha_3"] for country in json.loads(database.read_text(encoding="utf-8"))["3166-1"])
 
 
 @rule("iso3")
@@ -298,6 +306,28 @@ def _reference_codes(tables: Tables, name: str, reference: Reference) -> pl.Seri
     return target._codes[cache_key]
 
 
+def _unknown_items(tables: Tables, name: str, reference: Reference) -> pl.Series | None:
+    """A mask over the referring items of table `name`: true where an item names no row of the target; None if none is.
+
+    A target that must be cited shares the enum codes of orphan-row. Any other is tested by
+    membership, hashing the smaller side: a million keys are not hashed to look up a few items.
+    """
+    target = tables[reference.resource]
+    if target.resource.must_be_cited:
+        unknown = _reference_codes(tables, name, reference).is_null()
+        return unknown if unknown.any() else None
+    items = tables[name].exploded(reference.column).get_column("_item")
+    if items.is_empty():
+        return None
+    keys = target.frame.get_column(reference.field)
+    if items.len() < keys.len():
+        wanted = items.unique()
+        if keys.filter(keys.is_in(wanted.implode())).drop_nulls().n_unique() == wanted.len():
+            return None  # every distinct item is some row's key
+    unknown = ~items.is_in(keys.implode())
+    return unknown if unknown.any() else None
+
+
 def _references(tables: Tables) -> Iterable[tuple[str, Reference]]:
     """Every reference whose referring and referenced tables could both be read."""
     for name, table in tables.items():
@@ -310,8 +340,8 @@ def _references(tables: Tables) -> Iterable[tuple[str, Reference]]:
 def foreign_keys(tables: Tables) -> list[Problem]:
     problems = []
     for name, reference in _references(tables):
-        unknown = _reference_codes(tables, name, reference).is_null()
-        if not unknown.any():
+        unknown = _unknown_items(tables, name, reference)
+        if unknown is None:
             continue
         table = tables[name]
         rows = table.with_cells(table.exploded(reference.column).filter(unknown), reference.column)
@@ -424,8 +454,54 @@ row_rule(
 )
 
 
+FEW_KEYS = 50_000
+
+
+def _disjoint(columns: list[pl.Series]) -> bool:
+    """Whether no value is in two of `columns`, when that is quick to prove; False means "not proven".
+
+    A few keys are compared as Python sets. Many keys are usually sorted: a strictly increasing
+    column spans the range from its first to its last value, and only values where two such
+    ranges overlap can be shared.
+    """
+    if sum(column.len() for column in columns) <= FEW_KEYS:
+        seen: set[str] = set()
+        for column in columns:
+            values = set(column.drop_nulls().to_list())
+            if not seen.isdisjoint(values):
+                return False
+            seen |= values
+        return True
+    spans = []
+    for column in columns:
+        values = column.drop_nulls()
+        if values.is_empty():
+            continue
+        if not (values > values.shift(1)).fill_null(True).all():
+            return False
+        spans.append(values)
+    for index, first in enumerate(spans):
+        for second in spans[index + 1 :]:
+            low, high = max(first[0], second[0]), min(first[-1], second[-1])
+            if low > high:
+                continue
+            a, b = (_between(s, low, high) for s in (first, second))
+            a, b = (a, b) if a.len() >= b.len() else (b, a)
+            if a.is_in(b.implode()).any():
+                return False
+    return True
+
+
+def _between(values: pl.Series, low: str, high: str) -> pl.Series:
+    """The values of a sorted series from `low` to `high`, both included."""
+    start = values.search_sorted(low, "left")
+    return values.slice(start, values.search_sorted(high, "right") - start)
+
+
 @rule("id-unique-across-tables")
 def ids_unique_across_tables(tables: Tables) -> list[Problem]:
+    if len(tables) < 2 or _disjoint([table.frame.get_column(table.resource.primary_key) for table in tables.values()]):
+        return []
     keys = [
         table.frame.select(
             pl.col(table.resource.primary_key).alias("_id"), pl.col(LINE_COLUMN), pl.lit(name).alias("_table")

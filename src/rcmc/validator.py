@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from rcmc.csvfile import read_raw
 from rcmc.package import Package, open_package
@@ -10,6 +11,9 @@ from rcmc.problems import Problem
 from rcmc.released import vanished_ids
 from rcmc.rules import Table, Tables, run_rules
 from rcmc.schema import check_constraints, parse_types
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 def validate(path: str | os.PathLike | None = None) -> list[Problem]:
@@ -25,7 +29,7 @@ def validate_package(package: Package) -> list[Problem]:
     """Validate an opened package: structure, types, schema constraints, then dataset rules."""
     problems, tables = check_tables(package)
     problems += run_rules(tables)
-    problems += vanished_ids(package, {name: _keys(table) for name, table in tables.items()})
+    problems += vanished_ids(package, {name: _key(table) for name, table in tables.items()})
     for table in tables.values():
         problems = table.raw.locate(problems)
     return sorted(set(without_consequences(problems)), key=_order)
@@ -56,8 +60,8 @@ def check_tables(package: Package) -> tuple[list[Problem], Tables]:
     return problems, tables
 
 
-def _keys(table: Table) -> set[str]:
-    return set(table.frame.get_column(table.resource.primary_key).drop_nulls().to_list())
+def _key(table: Table) -> pl.Series:
+    return table.frame.get_column(table.resource.primary_key)
 
 
 def _order(problem: Problem) -> tuple:
