@@ -156,3 +156,26 @@ def test_readme_example_works_without_tags(tmp_path: Path, git_env, monkeypatch:
     assert result.exit_code == 0, result.output
     shown = json.loads(result.output)
     assert shown["old"].startswith("v0.1.0 (") and shown["tables"]["exercises"]["added"]
+
+
+def test_release_redraws_the_documents_that_show_the_version(package: Path, git_env, monkeypatch: pytest.MonkeyPatch) -> None:
+    git(package, "init", "-q")
+    set_version(package, "0.1.0")
+    monkeypatch.chdir(package)
+    chart = package / "docs" / "charts" / "exercises-per-year.svg"
+    assert run("docs").exit_code == 0
+    assert run("chart", "exercises-per-year", "--out", str(chart)).exit_code == 0
+    commit_all(package, "0.1.0")
+    assert run("release", "--out", str(package.parent / "dist-0.1.0")).exit_code == 0
+    set_cell(package, "exercises", 0, "ships", "14")
+    commit_all(package, "a correction")
+    drawn_before = chart.read_bytes()
+
+    released = run("release", "--out", str(package.parent / "dist"))
+    assert released.exit_code == 0 and "committed and tagged v0.1.1" in released.output, released.output
+    assert "Version 0.1.1." in (package / "docs" / "codebook.md").read_text()
+    assert "0.1.1" in (package / "docs" / "coverage.md").read_text()
+    assert chart.read_bytes() != drawn_before and b"0.1.1" in chart.read_bytes()
+    assert git(package, "status", "--porcelain", "--untracked-files=no") == ""
+    committed = git(package, "show", "--name-only", "--format=", "HEAD").split()
+    assert {"docs/codebook.md", "docs/codebook.html", "docs/coverage.md", "docs/charts/exercises-per-year.svg"} <= set(committed)

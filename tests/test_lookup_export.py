@@ -162,11 +162,14 @@ def test_export_refuses_symlinked_artifact(package: Path, tmp_path: Path) -> Non
 def test_zip_bundle_has_only_relative_paths(package: Path, tmp_path: Path) -> None:
     import zipfile
 
+    from rcmc.package import open_package
+
     out = tmp_path / "all"
     assert run("export", "--format", "all", "--out", str(out), "--package", str(package)).exit_code == 0
-    names = zipfile.ZipFile(out / "russia-china-military-cooperation-0.2.0.zip").namelist()
+    stem = f"russia-china-military-cooperation-{open_package(package).version}"
+    names = zipfile.ZipFile(out / f"{stem}.zip").namelist()
     assert names and all(not n.startswith("/") and ".." not in n.split("/") for n in names)
-    assert "russia-china-military-cooperation-0.2.0/safe-csv/exercises.csv" in names
+    assert f"{stem}/safe-csv/exercises.csv" in names
 
 
 def test_codebook_escapes_html(package: Path, tmp_path: Path) -> None:
@@ -212,16 +215,18 @@ def test_zip_is_versioned_unpacks_into_one_folder_and_carries_the_documents(pack
     out = tmp_path / "all"
     assert run("export", "--format", "all", "--out", str(out), "--package", str(package)).exit_code == 0
     assert not (out / "russia-china-military-cooperation.zip").exists()
-    archive = zipfile.ZipFile(out / "russia-china-military-cooperation-0.2.0.zip")
+    stem = f"russia-china-military-cooperation-{open_package(package).version}"
+    archive = zipfile.ZipFile(out / f"{stem}.zip")
     names = archive.namelist()
-    assert {name.split("/", 1)[0] for name in names} == {"russia-china-military-cooperation-0.2.0"}
+    assert {name.split("/", 1)[0] for name in names} == {stem}
     top = {name.split("/", 1)[1] for name in names}
     assert {"README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md", "codebook.md", "SHA256SUMS"} <= top
     assert {"csv/data/exercises.csv", "json/exercises.json", "russia-china-military-cooperation.sqlite"} <= top
-    readme = archive.read("russia-china-military-cooperation-0.2.0/README.md").decode()
+    readme = archive.read(f"{stem}/README.md").decode()
     assert citation_text(open_package(package), markdown=True) in readme and "`parquet/`" in readme
-    assert b"version: 0.2.0" in archive.read("russia-china-military-cooperation-0.2.0/CITATION.cff")
-    assert archive.read("russia-china-military-cooperation-0.2.0/LICENSE") == (ROOT / "LICENSE").read_bytes()
+    version = open_package(package).version
+    assert f"version: {version}".encode() in archive.read(f"{stem}/CITATION.cff")
+    assert archive.read(f"{stem}/LICENSE") == (ROOT / "LICENSE").read_bytes()
     sums = (out / "SHA256SUMS").read_text()
     assert "  codebook.md\n" in sums and "  CITATION.cff\n" in sums
 

@@ -146,7 +146,8 @@ def test_home_page_cites_the_dataset_and_lists_every_download(site: Path, packag
     on_disk = {p.relative_to(site).as_posix() for p in (site / "downloads").rglob("*") if p.is_file() and p.name[0] != "."}
     assert linked == on_disk
     assert {"downloads/csv/data/exercises.csv", "downloads/json/exercises.json", "downloads/parquet/exercises.parquet"} <= linked
-    assert "downloads/russia-china-military-cooperation-0.2.0.zip" in linked and "downloads/CITATION.cff" in linked
+    zip_name = f"downloads/russia-china-military-cooperation-{open_package(package).version}.zip"
+    assert zip_name in linked and "downloads/CITATION.cff" in linked
 
 
 def test_script_in_a_cell_is_shown_as_text(browser, site: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from rcmc.citation import write_citations
 from rcmc.diff import PackageDiff, Version, diff_versions, read_version
-from rcmc.errors import InvalidRow, UsageError
+from rcmc.errors import InvalidRow, MissingDependency, UsageError
 from rcmc.gitrepo import Repo
 from rcmc.package import DESCRIPTOR, Package, open_package, open_writable
 from rcmc.released import RELEASED_IDS
@@ -159,7 +160,31 @@ RELEASE_FILES = ("datapackage.json", "CHANGELOG.md", RELEASED_IDS, "src/rcmc/__i
 
 def _release_files(root: Path) -> list[str]:
     """The files `_write_release` writes, relative to the package folder."""
-    return [relative for relative in RELEASE_FILES if (root / relative).exists()]
+    documents = [path.relative_to(root).as_posix() for path in _generated_documents(root)]
+    return [relative for relative in [*RELEASE_FILES, *documents] if (root / relative).exists()]
+
+
+def _generated_documents(root: Path) -> list[Path]:
+    """The codebook and coverage page, and the charts under docs/charts/ named after a chart rcmc draws."""
+    from rcmc.charts import CHARTS
+
+    docs = root / "docs"
+    pages = [docs / name for name in ("codebook.md", "codebook.html", "coverage.md") if (docs / name).exists()]
+    charts = [path for path in sorted((docs / "charts").glob("*.svg")) if path.stem in CHARTS]
+    return [*pages, *charts]
+
+
+def _regenerate_documents(root: Path) -> list[Path]:
+    """Redraw the generated documents the package holds, which show the version: the codebook, the
+    coverage page and the README's charts (the charts only when the `charts` extra is installed)."""
+    from rcmc.charts import write_chart
+    from rcmc.codebook import write_codebook
+
+    written = write_codebook(root) if (root / "docs" / "codebook.md").exists() else []
+    charts = [path for path in _generated_documents(root) if path.suffix == ".svg"]
+    with contextlib.suppress(MissingDependency):  # without the charts extra, `make charts` redraws them
+        written += [write_chart(path.stem, path, root) for path in charts]
+    return written
 
 
 def _tagging_repo(package: Package, tag: str) -> tuple[Repo | None, str]:
@@ -198,6 +223,7 @@ def _write_release(root: Path, descriptor: dict, version: str, entry: str, date:
             write_atomic(target, re.sub(pattern, replacement, target.read_text(encoding="utf-8"), count=1, flags=re.M))
             written.append(target)
     written += write_citations(open_package(root))  # CITATION.cff and the README's citation, from the new descriptor
+    written += _regenerate_documents(root)
     current = read_version(str(root))
     write_atomic(
         root / RELEASED_IDS,
