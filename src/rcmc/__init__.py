@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 __all__ = ["Problem", "RcmcError", "__version__", "load", "load_all", "validate"]
 
 if TYPE_CHECKING:
