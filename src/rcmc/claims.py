@@ -10,6 +10,7 @@ Also: the claims of a row, for `rcmc show` and the site.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -46,36 +47,50 @@ def _data_tables(tables: Tables) -> dict[str, Resource]:
     return {name: r for name, r in resources.items() if name != CLAIMS and not r.must_be_cited}
 
 
-def _claim_problem(claims: Table, claim: dict, column: str, rule_name: str, message: str) -> Problem:
-    return Problem(
-        file=claims.resource.relpath,
-        line=claim[LINE_COLUMN],
-        column=column,
-        value=None if claim[column] is None else str(claim[column]),
-        rule=rule_name,
-        message=message,
-        hint=hint(rule_name),
-    )
+@dataclass(frozen=True)
+class _Claims:
+    """What the claim rules share: the claims table, its rows, the data tables a claim may name and their
+    claimable columns."""
+
+    table: Table
+    rows: list[dict]
+    data: dict[str, Resource]
+    columns: dict[str, set[str]]
+
+    def on_claimable_column(self, claim: dict) -> bool:
+        """Whether the claim names a data table and a column of it that may carry claims."""
+        return claim["table"] in self.data and claim["column"] in self.columns[claim["table"]]
+
+    def problem(self, claim: dict, column: str, rule_name: str, message: str) -> Problem:
+        return Problem(
+            file=self.table.resource.relpath,
+            line=claim[LINE_COLUMN],
+            column=column,
+            value=None if claim[column] is None else str(claim[column]),
+            rule=rule_name,
+            message=message,
+            hint=hint(rule_name),
+        )
 
 
-def _claim_rows(tables: Tables) -> tuple[Table | None, list[dict]]:
-    claims = tables.get(CLAIMS)
-    if claims is None:
-        return None, []
-    return claims, list(claims.raw.frame.iter_rows(named=True))
+def _claims(tables: Tables) -> _Claims | None:
+    """The claims of the package being checked, or None when it has no (readable) claims table."""
+    table = tables.get(CLAIMS)
+    if table is None:
+        return None
+    data = _data_tables(tables)
+    return _Claims(table, table.records, data, _claimable_columns(data))
 
 
-def _target_problem(
-    tables: Tables, claim: dict, data: dict[str, Resource], keys: dict[str, set], columns: dict[str, set[str]]
-) -> tuple[str, str] | None:
+def _target_problem(tables: Tables, claim: dict, claims: _Claims, keys: dict[str, set]) -> tuple[str, str] | None:
     table, row_id, column = claim["table"], claim["row_id"], claim["column"]
-    if table not in data:
-        return "table", f"{table!r} is not a data table (tables: {', '.join(sorted(data))})"
+    if table not in claims.data:
+        return "table", f"{table!r} is not a data table (tables: {', '.join(sorted(claims.data))})"
     if table not in tables:
         return None  # unreadable: its own problems say why
     if row_id not in keys[table]:
         return "row_id", f"no row {row_id!r} in {table}"
-    if column not in columns[table]:
+    if column not in claims.columns[table]:
         return "column", f"{column!r} is not a column of {table} that can carry claims"
     return None
 
@@ -112,17 +127,15 @@ def _claimed_keys(tables: Tables, data: dict[str, Resource], rows: list[dict]) -
 
 @rule("claim-target")
 def claim_targets(tables: Tables) -> list[Problem]:
-    claims, rows = _claim_rows(tables)
+    claims = _claims(tables)
     if claims is None:
         return []
-    data = _data_tables(tables)
-    keys = _claimed_keys(tables, data, rows)
-    columns = _claimable_columns(data)
+    keys = _claimed_keys(tables, claims.data, claims.rows)
     problems = []
-    for claim in rows:
-        found = _target_problem(tables, claim, data, keys, columns)
+    for claim in claims.rows:
+        found = _target_problem(tables, claim, claims, keys)
         if found:
-            problems.append(_claim_problem(claims, claim, found[0], "claim-target", found[1]))
+            problems.append(claims.problem(claim, found[0], "claim-target", found[1]))
     return problems
 
 
@@ -174,45 +187,36 @@ def values_problems(column: Column, values: list[str]) -> dict[str, list[str]]:
 
 @rule("claim-value")
 def claim_values(tables: Tables) -> list[Problem]:
-    claims, rows = _claim_rows(tables)
+    claims = _claims(tables)
     if claims is None:
         return []
-    data = _data_tables(tables)
-    columns = _claimable_columns(data)
-    claimed = [
-        claim
-        for claim in rows
-        if claim["table"] in data and claim["value"] is not None and claim["column"] in columns[claim["table"]]
-    ]
+    claimed = [claim for claim in claims.rows if claim["value"] is not None and claims.on_claimable_column(claim)]
     by_column: dict[tuple[str, str], list[str]] = defaultdict(list)
     for claim in claimed:
         by_column[(claim["table"], claim["column"])].append(claim["value"])
     checked = {  # each column's claimed values checked together
-        cell: values_problems(data[cell[0]].column(cell[1]), values) for cell, values in by_column.items()
+        cell: values_problems(claims.data[cell[0]].column(cell[1]), values) for cell, values in by_column.items()
     }
     problems = []
     for claim in claimed:
         for message in checked[(claim["table"], claim["column"])][claim["value"]]:
-            problems.append(_claim_problem(claims, claim, "value", "claim-value", f"not a valid {claim['column']}: {message}"))
+            problems.append(claims.problem(claim, "value", "claim-value", f"not a valid {claim['column']}: {message}"))
     return problems
 
 
 @rule("claim-consistency")
 def claim_consistency(tables: Tables) -> list[Problem]:
-    claims, rows = _claim_rows(tables)
+    claims = _claims(tables)
     if claims is None:
         return []
-    data = _data_tables(tables)
-    columns = _claimable_columns(data)
     cells: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     claimed: dict[str, set[str]] = defaultdict(set)
-    for claim in rows:
-        if claim["table"] in tables and claim["table"] in data and claim["column"] in columns[claim["table"]]:
+    for claim in claims.rows:
+        if claim["table"] in tables and claims.on_claimable_column(claim):
             cells[(claim["table"], claim["row_id"], claim["column"])].append(claim)
             claimed[claim["table"]].add(claim["column"])
-    found = {
-        name: _first_by_key(frame, data[name].primary_key) for name, frame in _claimed_rows(tables, data, rows, claimed).items()
-    }
+    claimed_rows = _claimed_rows(tables, claims.data, claims.rows, claimed)
+    found = {name: _first_by_key(frame, claims.data[name].primary_key) for name, frame in claimed_rows.items()}
     problems = []
     for (table, row_id, column), group in cells.items():
         cell = _cell(found[table], row_id, column)
@@ -221,7 +225,7 @@ def claim_consistency(tables: Tables) -> list[Problem]:
         message = _consistency(group, cell)
         if message:
             problems.append(
-                _claim_problem(claims, group[0], "value", "claim-consistency", f"{table} {row_id} {column}: {message}")
+                claims.problem(group[0], "value", "claim-consistency", f"{table} {row_id} {column}: {message}")
             )
     return problems
 

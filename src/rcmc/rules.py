@@ -42,6 +42,11 @@ class Table:
         flags = self.frame.select(c.mask.fill_null(False).any().alias(str(i)) for i, c in enumerate(mine)).row(0)
         return {check: bool(found) for check, found in zip(mine, flags, strict=True)}
 
+    @cached_property
+    def records(self) -> list[dict]:
+        """The rows as read (cells as text, with their line), as dicts (computed once)."""
+        return list(self.raw.frame.iter_rows(named=True))
+
     def row_check_fails(self, check: RowCheck) -> bool:
         """Whether any row fails `check` (see `_row_flags`)."""
         return self._row_flags.get(check, False)
