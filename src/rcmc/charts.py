@@ -23,28 +23,36 @@ WIDTH, HEIGHT = 640, 300
 
 def _year(package: Package, table: str) -> pl.Expr:
     """The year of each row of `table`, from its declared year column (a partial date or an integer year)."""
-    column = package.resource(table).year_column
     resource = package.resource(table)
+    column = resource.year_column
     return (pl.col(column).dt.year() if column in resource.date_columns else pl.col(column)).cast(pl.Int32).alias("year")
 
 
-def _exercises_per_year(package: Package, frames: dict[str, pl.DataFrame]) -> tuple[list[dict], dict]:
-    data = (
-        frames["exercises"]
-        .group_by(_year(package, "exercises"), pl.col("framework").cast(pl.Utf8))
-        .len("events")
-        .sort("year", "framework")
-    )
+def _rows_per_year(
+    package: Package, frames: dict[str, pl.DataFrame], table: str, by: str, count: str, titles: dict[str, str]
+) -> tuple[list[dict], dict]:
+    """A bar chart counting the rows of `table` per year, stacked by the column `by`; `titles` gives the chart's
+    title and subtitle and the axis and legend titles (`y`, `color`)."""
+    data = frames[table].group_by(_year(package, table), pl.col(by).cast(pl.Utf8)).len(count).sort("year", by)
     spec = {
-        "title": "Joint exercises and patrols per year, by framework",
-        "subtitle": "Bilateral events apart from SCO and wider multilateral ones (filter by framework or forces in the data).",
+        "title": titles["title"],
+        "subtitle": titles["subtitle"],
         "x": ("year:O", "Year"),
-        "y": ("events:Q", "Events"),
-        "color": ("framework:N", "Framework"),
+        "y": (f"{count}:Q", titles["y"]),
+        "color": (f"{by}:N", titles["color"]),
         "mark": "bar",
         "years": _span(data["year"]),
     }
     return data.to_dicts(), spec
+
+
+def _exercises_per_year(package: Package, frames: dict[str, pl.DataFrame]) -> tuple[list[dict], dict]:
+    return _rows_per_year(package, frames, "exercises", "framework", "events", {
+        "title": "Joint exercises and patrols per year, by framework",
+        "subtitle": "Bilateral events apart from SCO and wider multilateral ones (filter by framework or forces in the data).",
+        "y": "Events",
+        "color": "Framework",
+    })  # fmt: skip
 
 
 def _equipment_delivered(package: Package, frames: dict[str, pl.DataFrame]) -> tuple[list[dict], dict]:
@@ -134,22 +142,12 @@ def _confidence_per_year(package: Package, frames: dict[str, pl.DataFrame]) -> t
 
 
 def _contacts_per_year(package: Package, frames: dict[str, pl.DataFrame]) -> tuple[list[dict], dict]:
-    data = (
-        frames["contacts"]
-        .group_by(_year(package, "contacts"), pl.col("kind").cast(pl.Utf8))
-        .len("contacts")
-        .sort("year", "kind")
-    )
-    spec = {
+    return _rows_per_year(package, frames, "contacts", "kind", "contacts", {
         "title": "Military contacts per year, by kind",
         "subtitle": "Visits, meetings, staff talks, commission sessions, port calls, parades, training and education.",
-        "x": ("year:O", "Year"),
-        "y": ("contacts:Q", "Contacts"),
-        "color": ("kind:N", "Kind"),
-        "mark": "bar",
-        "years": _span(data["year"]),
-    }
-    return data.to_dicts(), spec
+        "y": "Contacts",
+        "color": "Kind",
+    })  # fmt: skip
 
 
 CHARTS: dict[str, Callable] = {
