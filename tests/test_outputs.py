@@ -64,16 +64,22 @@ def refused(result, folder: Path) -> None:
     assert "Traceback" not in result.output
 
 
+def refused_untouched(folder: Path, *args: str, saying: str = ""):
+    """Run `rcmc *args`, which must refuse `folder` (with `saying` in its message) and leave every file in it as it was."""
+    before = tree(folder)
+    result = run(*args)
+    refused(result, folder)
+    assert saying in result.output
+    assert tree(folder) == before
+    return result
+
+
 # rcmc site
 
 
 def test_site_refuses_a_non_empty_folder_it_did_not_make(package: Path, tmp_path: Path) -> None:
     out = user_files(tmp_path / "home")
-    before = tree(out)
-    result = run("site", "--out", str(out), "--package", str(package))
-    refused(result, out)
-    assert "not made by rcmc site" in result.output
-    assert tree(out) == before
+    refused_untouched(out, "site", "--out", str(out), "--package", str(package), saying="not made by rcmc site")
 
 
 def test_site_out_dot_refuses_the_current_folder(package: Path, tmp_path: Path, monkeypatch) -> None:
@@ -118,11 +124,7 @@ def test_site_refuses_a_new_file_landing_on_a_file_it_did_not_write(package: Pat
     listed = json.loads(marker.read_text())
     listed["files"].remove("codebook.html")  # as if someone wrote their own codebook.html
     marker.write_text(json.dumps(listed))
-    before = tree(out)
-    result = run("site", "--out", str(out), "--package", str(package))
-    refused(result, out)
-    assert "codebook.html" in result.output
-    assert tree(out) == before
+    refused_untouched(out, "site", "--out", str(out), "--package", str(package), saying="codebook.html")
 
 
 def test_site_never_deletes_or_writes_through_a_symbolic_link(package: Path, tmp_path: Path) -> None:
@@ -153,11 +155,7 @@ def test_site_refuses_a_marker_it_cannot_trust(package: Path, tmp_path: Path, co
 def test_site_refuses_an_export_folder(package: Path, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     assert run("export", "--format", "json", "--out", str(out), "--package", str(package)).exit_code == 0
-    before = tree(out)
-    result = run("site", "--out", str(out), "--package", str(package))
-    refused(result, out)
-    assert "rcmc export, not rcmc site" in result.output
-    assert tree(out) == before
+    refused_untouched(out, "site", "--out", str(out), "--package", str(package), saying="rcmc export, not rcmc site")
 
 
 # rcmc export and rcmc release
@@ -168,10 +166,7 @@ def test_export_refuses_a_folder_of_someone_elses_files_named_like_artifacts(pac
     for name, text in {"json/mine.json": "{}", "csv/data.csv": "x\n", "SHA256SUMS": "mine"}.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_text(text)
-    before = tree(out)
-    result = run("export", "--format", "all", "--out", str(out), "--package", str(package))
-    refused(result, out)
-    assert tree(out) == before
+    refused_untouched(out, "export", "--format", "all", "--out", str(out), "--package", str(package))
 
 
 def test_export_again_keeps_other_formats_and_files_it_did_not_write(package: Path, tmp_path: Path) -> None:
