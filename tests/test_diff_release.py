@@ -264,3 +264,20 @@ def test_coverage_page_counts_rows_and_compares_outside_counts(package: Path) ->
     link = "[Example Institute](https://example.org/count)"
     assert f"| {link} | bilateral drills | 2019 to 2019-12-31 | 3 | 1 | their rule |" in page
     assert "| exercises | A drill | looked-for |  | drill 2019 | no page found |" in page
+
+
+def test_coverage_counts_partial_dates_in_the_period_and_sets_apart_counts_not_located(package: Path) -> None:
+    from rcmc.coverage import render_coverage
+
+    (package / "docs").mkdir()
+    (package / "docs" / "outside-counts.csv").write_text(
+        "publisher,what,table,where,period_start,period_end,count,url,note\n"
+        "Example Institute,drills in December,exercises,,2019-12-01,2019-12-31,4,https://example.org/c,month only\n"
+        "A review,drills before December,exercises,,2019-01-01,2019-11-30,9,,origin not found\n"
+    )
+    page = render_coverage(open_package(package))
+    located, _, quoted = page.partition("### Counts quoted elsewhere, not found on a page read here")
+    # security-belt-2019 is dated 2019-12: inside December, outside January-November
+    assert "| [Example Institute](https://example.org/c) | drills in December | 2019-12-01 to 2019-12-31 | 4 | 1 |" in located
+    assert "| A review | drills before December | 2019-01-01 to 2019-11-30 | 9 | 1 | origin not found |" in quoted
+    assert "A review" not in located

@@ -62,6 +62,11 @@ def _per_year(resource: Resource, rows: list[dict[str, str]], column: str) -> li
     return [*lines, ""]
 
 
+def _within(date: str, start: str, end: str) -> bool:
+    """Whether a partial ISO date may fall in the period: `2024` is within 2024-01-01 to 2024-12-31."""
+    return bool(date) and start[: len(date)] <= date[: len(start)] and date[: len(end)] <= end
+
+
 def _counted(resource: Resource, rows: list[dict[str, str]]) -> list[dict[str, str]]:
     """Rows that count in totals: a row restating part of another row's quantity (`part_of`) does not."""
     return [r for r in rows if not r.get("part_of")] if "part_of" in resource.field_names else rows
@@ -74,7 +79,10 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def _outside_counts(package: Package, rows: dict[str, list[dict[str, str]]]) -> list[str]:
+    """Published counts beside the rows held here; counts whose page was not found (no `url`) come apart."""
     counts = _read_csv(package.root / OUTSIDE_COUNTS)
+    located = [entry for entry in counts if entry["url"]]
+    quoted = [entry for entry in counts if not entry["url"]]
     lines = [
         "## Counts published elsewhere",
         "",
@@ -85,22 +93,37 @@ def _outside_counts(package: Package, rows: dict[str, list[dict[str, str]]]) -> 
         "| publisher | what | period | their count | rows here | note |",
         "|---|---|---|---|---|---|",
     ]
-    for entry in counts:
-        resource = package.resource(entry["table"])
-        year_of, (start, end) = resource.year_column, (entry["period_start"], entry["period_end"])
-        column, _, value = entry["where"].partition("=")
-        here = [
-            r
-            for r in _counted(resource, rows[entry["table"]])
-            if start <= (r.get(year_of) or "") <= end and (not column or r.get(column) == value)
-        ]
-        lines.append(
-            f"| [{entry['publisher']}]({entry['url']}) | {entry['what']} | {start} to {end} | {entry['count']} | "
-            f"{len(here)} | {entry['note']} |"
-        )
-    if not counts:
+    for entry in located:
+        lines.append(_count_line(package, rows, entry, f"[{entry['publisher']}]({entry['url']})"))
+    if not located:
         lines.append("| (none recorded) | | | | | |")
+    if quoted:
+        lines += [
+            "",
+            "### Counts quoted elsewhere, not found on a page read here",
+            "",
+            "These numbers circulate (in reviews and reposts) but the page where their publisher gives them was not "
+            "found among the pages read, so they are not evidence; they are listed, as quoted, so the difference "
+            "from the rows held here can be seen.",
+            "",
+            "| attributed to | what | period | count as quoted | rows here | note |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [_count_line(package, rows, entry, entry["publisher"]) for entry in quoted]
     return [*lines, ""]
+
+
+def _count_line(package: Package, rows: dict[str, list[dict[str, str]]], entry: dict[str, str], publisher: str) -> str:
+    """One count beside the number of rows held for the same table, period and filter."""
+    resource = package.resource(entry["table"])
+    year_of, (start, end) = resource.year_column, (entry["period_start"], entry["period_end"])
+    column, _, value = entry["where"].partition("=")
+    here = [
+        r
+        for r in _counted(resource, rows[entry["table"]])
+        if _within(r.get(year_of) or "", start, end) and (not column or r.get(column) == value)
+    ]
+    return f"| {publisher} | {entry['what']} | {start} to {end} | {entry['count']} | {len(here)} | {entry['note']} |"
 
 
 def _leads(path: Path) -> list[str]:
