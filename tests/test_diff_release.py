@@ -281,3 +281,22 @@ def test_coverage_counts_partial_dates_in_the_period_and_sets_apart_counts_not_l
     assert "| [Example Institute](https://example.org/c) | drills in December | 2019-12-01 to 2019-12-31 | 4 | 1 |" in located
     assert "| A review | drills before December | 2019-01-01 to 2019-11-30 | 9 | 1 | origin not found |" in quoted
     assert "A review" not in located
+
+
+def test_coverage_shows_one_year_counts_beside_the_per_year_rows(package: Path) -> None:
+    from rcmc.coverage import render_coverage
+
+    (package / "docs").mkdir()
+    (package / "docs" / "outside-counts.csv").write_text(
+        "publisher,what,table,where,period_start,period_end,count,url,note\n"
+        "Example Institute,drills,exercises,,2019-01-01,2019-12-31,6,https://example.org/c,\n"
+        "A review,bilateral drills,exercises,framework=bilateral,2019,2019,14,,\n"
+        "Example Institute,drills since 2018,exercises,,2018-01-01,2019-12-31,9,https://example.org/c,\n"
+    )
+    page = render_coverage(open_package(package))
+    by_framework = page.split("## `exercises` per year, by `framework`")[1].split("## ")[0]
+    assert "| year | all | bilateral | multilateral | published elsewhere |" in by_framework
+    assert "| 2019 | 2 | 1 | 1 | 6 (Example Institute: drills); 14 (A review: bilateral drills, as quoted) |" in by_framework
+    assert "since 2018" not in by_framework  # a count over two years is not a year's count
+    by_forces = page.split("## `exercises` per year, by `forces`")[1].split("## ")[0]
+    assert "published elsewhere" not in by_forces

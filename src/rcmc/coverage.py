@@ -31,29 +31,45 @@ def render_coverage(package: Package) -> str:
         f"`{LEADS.as_posix()}`; do not edit by hand. The inclusion rules are in the codebook.",
         "",
     ]
+    counts = _read_csv(package.root / OUTSIDE_COUNTS)
     for name, resource in package.resources.items():
         if resource.year_column and not resource.must_be_cited:  # cited tables (sources) are not events
+            published = _yearly_counts(counts, name)
             for facet in [f for f in resource.facets if f != "confidence"][:2]:
-                lines += _per_year(resource, rows[name], facet)
-    lines += _outside_counts(package, rows)
+                lines += _per_year(resource, rows[name], facet, published)
+                published = {}  # shown beside the first facet only
+    lines += _outside_counts(package, rows, counts)
     lines += _leads(package.root / LEADS)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _per_year(resource: Resource, rows: list[dict[str, str]], column: str) -> list[str]:
-    """Rows per year (of the table's year column) and value of `column`."""
+def _yearly_counts(counts: list[dict[str, str]], table: str) -> dict[str, list[str]]:
+    """Published counts for one calendar year of `table`, as `N (publisher: what)` per year."""
+    yearly: dict[str, list[str]] = {}
+    for entry in counts:
+        year, start, end = entry["period_start"][:4], entry["period_start"], entry["period_end"]
+        if entry["table"] == table and start in (year, f"{year}-01-01") and end in (year, f"{year}-12-31"):
+            quoted = "" if entry["url"] else ", as quoted"
+            yearly.setdefault(year, []).append(f"{entry['count']} ({entry['publisher']}: {entry['what']}{quoted})")
+    return yearly
+
+
+def _per_year(resource: Resource, rows: list[dict[str, str]], column: str, published: dict[str, list[str]]) -> list[str]:
+    """Rows per year (of the table's year column) and value of `column`, beside counts published for that year."""
     year_of = resource.year_column
     counts = Counter(((r.get(year_of) or "")[:4], r.get(column) or "(empty)") for r in _counted(resource, rows))
     values = sorted({value for _, value in counts})
     years = sorted({year for year, _ in counts if year and int(year) >= FIRST_YEAR})
+    extra = ["published elsewhere"] if published else []
     lines = [
         f"## `{resource.name}` per year, by `{column}`",
         "",
-        "| year | all | " + " | ".join(values) + " |",
-        "|---" * (len(values) + 2) + "|",
+        "| year | all | " + " | ".join([*values, *extra]) + " |",
+        "|---" * (len(values) + len(extra) + 2) + "|",
     ]
     for year in years:
         cells = [str(counts[(year, value)]) for value in values]
+        cells += ["; ".join(published.get(year, []))] if published else []
         lines.append(f"| {year} | {sum(counts[(year, v)] for v in values)} | " + " | ".join(cells) + " |")
     earlier = sum(n for (year, _), n in counts.items() if year and int(year) < FIRST_YEAR)
     undated = sum(n for (year, _), n in counts.items() if not year)
@@ -78,9 +94,8 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
 
 
-def _outside_counts(package: Package, rows: dict[str, list[dict[str, str]]]) -> list[str]:
+def _outside_counts(package: Package, rows: dict[str, list[dict[str, str]]], counts: list[dict[str, str]]) -> list[str]:
     """Published counts beside the rows held here; counts whose page was not found (no `url`) come apart."""
-    counts = _read_csv(package.root / OUTSIDE_COUNTS)
     located = [entry for entry in counts if entry["url"]]
     quoted = [entry for entry in counts if not entry["url"]]
     lines = [
