@@ -296,7 +296,7 @@ def test_coverage_shows_one_year_counts_beside_the_per_year_rows(package: Path) 
     page = render_coverage(open_package(package))
     by_framework = page.split("## `exercises` per year, by `framework`")[1].split("## ")[0]
     assert "| year | all | bilateral | multilateral | published elsewhere |" in by_framework
-    assert "| 2019 | 2 | 1 | 1 | 6 (Example Institute: drills); 14 (A review: bilateral drills, as quoted) |" in by_framework
+    assert "| 2019 | 2 | 1 | 1 | 6 (Example Institute); 14 bilateral (A review) |" in by_framework
     assert "since 2018" not in by_framework  # a count over two years is not a year's count
     by_forces = page.split("## `exercises` per year, by `forces`")[1].split("## ")[0]
     assert "published elsewhere" not in by_forces

@@ -44,13 +44,13 @@ def render_coverage(package: Package) -> str:
 
 
 def _yearly_counts(counts: list[dict[str, str]], table: str) -> dict[str, list[str]]:
-    """Published counts for one calendar year of `table`, as `N (publisher: what)` per year."""
+    """Published counts for one calendar year of `table`, as `N [filter value] (publisher)` per year."""
     yearly: dict[str, list[str]] = {}
     for entry in counts:
         year, start, end = entry["period_start"][:4], entry["period_start"], entry["period_end"]
         if entry["table"] == table and start in (year, f"{year}-01-01") and end in (year, f"{year}-12-31"):
-            quoted = "" if entry["url"] else ", as quoted"
-            yearly.setdefault(year, []).append(f"{entry['count']} ({entry['publisher']}: {entry['what']}{quoted})")
+            value = entry["where"].partition("=")[2]
+            yearly.setdefault(year, []).append(f"{entry['count']}{' ' + value if value else ''} ({entry['publisher']})")
     return yearly
 
 
