@@ -247,19 +247,28 @@ def test_committed_coverage_page_is_up_to_date() -> None:
     assert committed == render_coverage(open_package(ROOT)), "docs/coverage.md is stale: run `rcmc docs`"
 
 
-def test_coverage_page_counts_rows_and_compares_outside_counts(package: Path) -> None:
+COUNTS_HEADER = "publisher,what,table,where,period_start,period_end,count,url,note\n"
+
+
+def coverage_with_counts(package: Path, counts: str) -> str:
+    """The coverage page of `package` with these `docs/outside-counts.csv` lines (after the header)."""
     from rcmc.coverage import render_coverage
 
+    (package / "docs").mkdir(exist_ok=True)
+    (package / "docs" / "outside-counts.csv").write_text(COUNTS_HEADER + counts)
+    return render_coverage(open_package(package))
+
+
+def test_coverage_page_counts_rows_and_compares_outside_counts(package: Path) -> None:
     (package / "docs").mkdir()
-    (package / "docs" / "outside-counts.csv").write_text(
-        "publisher,what,table,where,period_start,period_end,count,url,note\n"
-        "Example Institute,bilateral drills,exercises,framework=bilateral,2019,2019-12-31,3,"
-        "https://example.org/count,their rule\n"
-    )
     (package / "docs" / "leads.csv").write_text(
         "table,lead,status,row_ids,searched,note\nexercises,A drill,looked-for,,drill 2019,no page found\n"
     )
-    page = render_coverage(open_package(package))
+    page = coverage_with_counts(
+        package,
+        "Example Institute,bilateral drills,exercises,framework=bilateral,2019,2019-12-31,3,"
+        "https://example.org/count,their rule\n",
+    )
     assert "| 2019 | 2 | 1 | 1 |" in page  # exercises by framework: bilateral 1, multilateral 1
     link = "[Example Institute](https://example.org/count)"
     assert f"| {link} | bilateral drills | 2019 to 2019-12-31 | 3 | 1 | their rule |" in page
@@ -267,15 +276,11 @@ def test_coverage_page_counts_rows_and_compares_outside_counts(package: Path) ->
 
 
 def test_coverage_counts_partial_dates_in_the_period_and_sets_apart_counts_not_located(package: Path) -> None:
-    from rcmc.coverage import render_coverage
-
-    (package / "docs").mkdir()
-    (package / "docs" / "outside-counts.csv").write_text(
-        "publisher,what,table,where,period_start,period_end,count,url,note\n"
+    page = coverage_with_counts(
+        package,
         "Example Institute,drills in December,exercises,,2019-12-01,2019-12-31,4,https://example.org/c,month only\n"
-        "A review,drills before December,exercises,,2019-01-01,2019-11-30,9,,origin not found\n"
+        "A review,drills before December,exercises,,2019-01-01,2019-11-30,9,,origin not found\n",
     )
-    page = render_coverage(open_package(package))
     located, _, quoted = page.partition("### Counts quoted elsewhere, not found on a page read here")
     # security-belt-2019 is dated 2019-12: inside December, outside January-November
     assert "| [Example Institute](https://example.org/c) | drills in December | 2019-12-01 to 2019-12-31 | 4 | 1 |" in located
@@ -284,16 +289,12 @@ def test_coverage_counts_partial_dates_in_the_period_and_sets_apart_counts_not_l
 
 
 def test_coverage_shows_one_year_counts_beside_the_per_year_rows(package: Path) -> None:
-    from rcmc.coverage import render_coverage
-
-    (package / "docs").mkdir()
-    (package / "docs" / "outside-counts.csv").write_text(
-        "publisher,what,table,where,period_start,period_end,count,url,note\n"
+    page = coverage_with_counts(
+        package,
         "Example Institute,drills,exercises,,2019-01-01,2019-12-31,6,https://example.org/c,\n"
         "A review,bilateral drills,exercises,framework=bilateral,2019,2019,14,,\n"
-        "Example Institute,drills since 2018,exercises,,2018-01-01,2019-12-31,9,https://example.org/c,\n"
+        "Example Institute,drills since 2018,exercises,,2018-01-01,2019-12-31,9,https://example.org/c,\n",
     )
-    page = render_coverage(open_package(package))
     by_framework = page.split("## `exercises` per year, by `framework`")[1].split("## ")[0]
     assert "| year | all | bilateral | multilateral | published elsewhere |" in by_framework
     assert "| 2019 | 2 | 1 | 1 | 6 (Example Institute); 14 bilateral (A review) |" in by_framework
