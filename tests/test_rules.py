@@ -196,9 +196,7 @@ def test_proposed_id_avoids_ids_of_other_tables(package: Path) -> None:
     assert validate(package) == []
 
 
-@pytest.mark.parametrize(
-    "url", ["http://english.chinamil.com.cn/news/2009-09/18/content_4056060.htm", "https://tass.com/defense/1"]
-)
+@pytest.mark.parametrize("url", ["http://english.chinamil.com.cn/news/2009-09/18/content_4056060.htm", "https://tass.com/defense/1"])
 def test_http_and_https_urls_with_a_real_host_are_citable(package: Path, url: str) -> None:
     set_cell(package, "sources", 0, "url", url)
     assert validate(package) == []

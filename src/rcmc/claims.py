@@ -224,7 +224,9 @@ def claim_consistency(tables: Tables) -> list[Problem]:
             continue  # claim-target reports the missing row
         message = _consistency(group, cell)
         if message:
-            problems.append(claims.problem(group[0], "value", "claim-consistency", f"{table} {row_id} {column}: {message}"))
+            problems.append(
+                claims.problem(group[0], "value", "claim-consistency", f"{table} {row_id} {column}: {message}")
+            )
     return problems
 
 

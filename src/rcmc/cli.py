@@ -226,9 +226,8 @@ def _interactive_add(table: str, given: dict[str, str], package: str | None, all
         if not allow_duplicate and column.name in resource.duplicate_columns and set(resource.duplicate_columns) <= set(row):
             duplicate = session.duplicate(row)
             if duplicate is not None:
-                raise InvalidRow(
-                    "refused: add with --allow-duplicate if this is a different event; nothing was written", [duplicate]
-                )
+                raise InvalidRow("refused: add with --allow-duplicate if this is a different event; nothing was written",
+                                 [duplicate])
     key = resource.primary_key
     proposed = given.get(key) or session.propose_id(row)
     while True:

@@ -138,7 +138,9 @@ def violation_flags(column: Column) -> list[pl.Expr]:
     """One `any` expression per constraint of the column (unique excepted), true when a cell breaks it."""
     col = pl.col(column.name)
     return [
-        CONSTRAINTS[name].flag(col, value).any() for name, value in declared(column).items() if CONSTRAINTS[name].flag is not None
+        CONSTRAINTS[name].flag(col, value).any()
+        for name, value in declared(column).items()
+        if CONSTRAINTS[name].flag is not None
     ]
 
 

@@ -101,7 +101,9 @@ def _read_exact(resource: Resource) -> tuple[RawTable | None, list[Problem]]:
     return RawTable(resource, _to_frame(resource.field_names, rows[1:], lines[1:])), []
 
 
-def _problem(file: str, line: int | None, rule: str, message: str, hint: str | None = None, column: str | None = None) -> Problem:
+def _problem(
+    file: str, line: int | None, rule: str, message: str, hint: str | None = None, column: str | None = None
+) -> Problem:
     """A structural problem; its hint is the rule catalogue's unless a more specific one is given."""
     hint = hint or catalogue_hint(rule)
     return Problem(file=file, line=line, column=column, value=None, rule=rule, message=message, hint=hint)
@@ -277,7 +279,9 @@ def _check_row_shapes(file: str, rows: list[list[str]], lines: list[int]) -> lis
     problems = []
     for row, line in zip(rows[1:], lines[1:], strict=True):
         if not row:
-            problems.append(_problem(file, line, "blank-line", "blank line inside the table"))
+            problems.append(
+                _problem(file, line, "blank-line", "blank line inside the table")
+            )
         elif len(row) != width:
             problems.append(
                 _problem(

@@ -111,6 +111,7 @@ class Listing:
         return "\n".join(lines)
 
 
+
 def _shorten(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"

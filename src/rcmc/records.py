@@ -164,13 +164,8 @@ def edit_row(row_id: str, changes: Mapping[str, Any], path: str | os.PathLike | 
         if renamed is not None:
             line = next(line for line, r in rows_with_lines(resource) if r[resource.primary_key] == row_id)
             problem = Problem(
-                resource.relpath,
-                line,
-                resource.primary_key,
-                renamed.raw,
-                "id-rename",
-                f"{row_id!r} cannot be renamed to {renamed.value!r}",
-                catalogue_hint("id-rename"),
+                resource.relpath, line, resource.primary_key, renamed.raw, "id-rename",
+                f"{row_id!r} cannot be renamed to {renamed.value!r}", catalogue_hint("id-rename"),
             )
             raise InvalidRow(f"refused: {name} {row_id} keeps its ID; nothing was written", [problem], notes)
         changed = {e.column: (row[e.column], e.value) for e in given if row[e.column] != e.value}

@@ -215,7 +215,9 @@ def _write_release(root: Path, descriptor: dict, version: str, entry: str, date:
     text = changelog.read_text(encoding="utf-8") if changelog.exists() else "# Changelog\n"
     write_atomic(changelog, insert_entry(text, entry))
     written = [root / "datapackage.json", changelog]
-    for relative, pattern, replacement in (("src/rcmc/__init__.py", r'__version__ = "[^"]+"', f'__version__ = "{version}"'),):
+    for relative, pattern, replacement in (
+        ("src/rcmc/__init__.py", r'__version__ = "[^"]+"', f'__version__ = "{version}"'),
+    ):
         target = root / relative
         if target.exists():
             write_atomic(target, re.sub(pattern, replacement, target.read_text(encoding="utf-8"), count=1, flags=re.M))

@@ -26,7 +26,6 @@ def vanished_ids(package: Package, current: dict[str, pl.Series]) -> list[Proble
     Tables that could not be read are absent from `current` and skipped (their own problems say why).
     """
     import polars as pl
-
     path = package.root / RELEASED_IDS
     if not path.is_file():
         return []

@@ -204,10 +204,7 @@ def future_dates(tables: Tables) -> list[Problem]:
                 continue
             rows = table.frame.filter(col.is_in(bad.implode()))
             problems += _report(
-                table,
-                rows,
-                column,
-                "future-date",
+                table, rows, column, "future-date",
                 lambda r, c=column: f"{r[c]} is in the future (after {limit.isoformat()}, {FUTURE_MARGIN_DAYS} days from today)",
             )
     return problems
@@ -532,10 +529,8 @@ def ids_unique_across_tables(tables: Tables) -> list[Problem]:
             rows.rename({"_id": key}),
             key,
             "id-unique-across-tables",
-            lambda r, t=tables, k=key: (
-                f"{r[k]!r} is also the ID of {t[r['_first_table']].resource.relpath}:"
-                f"{t[r['_first_table']].raw.physical_line(r['_first_line'])}"
-            ),
+            lambda r, t=tables, k=key: f"{r[k]!r} is also the ID of {t[r['_first_table']].resource.relpath}:"
+            f"{t[r['_first_table']].raw.physical_line(r['_first_line'])}",
         )
     return problems
 

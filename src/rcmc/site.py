@@ -236,7 +236,9 @@ class _Links:
 
     def __init__(self, package: Package, rows: dict[str, list[dict[str, str]]]) -> None:
         self.package = package
-        self.by_key = {name: {r[resource.primary_key]: r for r in rows[name]} for name, resource in package.resources.items()}
+        self.by_key = {
+            name: {r[resource.primary_key]: r for r in rows[name]} for name, resource in package.resources.items()
+        }
         self.citing: dict[tuple[str, str], dict[str, list[dict[str, str]]]] = {}
         for name, resource in package.resources.items():
             for ref in resource.references:
