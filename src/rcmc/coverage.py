@@ -34,10 +34,9 @@ def render_coverage(package: Package) -> str:
     counts = _read_csv(package.root / OUTSIDE_COUNTS)
     for name, resource in package.resources.items():
         if resource.year_column and not resource.must_be_cited:  # cited tables (sources) are not events
-            published = _yearly_counts(counts, name)
-            for facet in [f for f in resource.facets if f != "confidence"][:2]:
-                lines += _per_year(resource, rows[name], facet, published)
-                published = {}  # shown beside the first facet only
+            published = _yearly_counts(counts, name)  # shown beside the first facet only
+            for index, facet in enumerate([f for f in resource.facets if f != "confidence"][:2]):
+                lines += _per_year(resource, rows[name], facet, published if index == 0 else {})
     lines += _outside_counts(package, rows, counts)
     lines += _leads(package.root / LEADS)
     return "\n".join(lines).rstrip() + "\n"
